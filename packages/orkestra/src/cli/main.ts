@@ -1,0 +1,29 @@
+// The `ork` command line. Each command lives in its own file and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { registerValidate } from './validate.ts';
+import { registerTemplate } from './template.ts';
+import { registerRun } from './run.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('ork')
+    .description('Orkestra: run Kubernetes operators declared in a Katalog')
+    .exitOverride()
+    .showHelpAfterError();
+  registerValidate(program);
+  registerTemplate(program);
+  registerRun(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code (commands set it through their action results). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    console.error(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+}

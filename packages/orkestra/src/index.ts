@@ -1,0 +1,2 @@
+// Public API of the orkestra package. Modules add their exports here as they land.
+export {};
