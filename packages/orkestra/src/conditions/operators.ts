@@ -30,6 +30,9 @@ export const CONDITION_SHORTHANDS = [
   ['notPrefix', 'notPrefix'],
   ['suffix', 'suffix'],
   ['notSuffix', 'notSuffix'],
+  // The seed README's state machine writes `hasSuffix:`; accept both spellings.
+  ['hasPrefix', 'prefix'],
+  ['hasSuffix', 'suffix'],
   ['contains', 'contains'],
   ['notContains', 'notContains'],
   ['regex', 'regex'],
@@ -47,8 +50,7 @@ export const CONDITION_SHORTHANDS = [
 
 /** Common spellings from other tools, mapped to ours so errors can say "did you mean". */
 export const OPERATOR_ALIASES: Readonly<Record<string, ConditionOperator>> = {
-  eq: 'equals', ne: 'notEquals', neq: 'notEquals', hasPrefix: 'prefix', hasSuffix: 'suffix',
-  startsWith: 'prefix', endsWith: 'suffix', matches: 'regex', greaterThan: 'gt', lessThan: 'lt',
+  eq: 'equals', ne: 'notEquals', neq: 'notEquals', startsWith: 'prefix', endsWith: 'suffix', matches: 'regex', greaterThan: 'gt', lessThan: 'lt',
   greaterThanOrEqual: 'gte', lessThanOrEqual: 'lte', ge: 'gte', le: 'lte',
 };
 
