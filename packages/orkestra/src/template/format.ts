@@ -1,0 +1,314 @@
+// A Go-fmt-compatible formatter for the verbs templates use: Sprint, Sprintln, Sprintf.
+import { GoFloat, formatFloat, formatValue, goTypeName, intString, isMap, kindOf, numberOf, sortedKeys } from './values.ts';
+
+interface Spec {
+  plus: boolean;
+  minus: boolean;
+  sharp: boolean;
+  space: boolean;
+  zero: boolean;
+  width: number; // -1 when absent
+  prec: number; // -1 when absent
+}
+
+/** fmt.Sprint: spaces between operands when neither side is a string. */
+export function sprint(args: unknown[]): string {
+  let out = '';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string') out += ' ';
+    out += formatValue(a, false);
+  }
+  return out;
+}
+
+/** fmt.Sprintln: always spaces, then a newline. */
+export function sprintln(args: unknown[]): string {
+  return args.map((a) => formatValue(a, false)).join(' ') + '\n';
+}
+
+function padTo(s: string, sp: Spec, zeroOk = true): string {
+  const len = [...s].length;
+  if (sp.width < 0 || len >= sp.width) return s;
+  const n = sp.width - len;
+  if (sp.minus) return s + ' '.repeat(n);
+  if (sp.zero && zeroOk) {
+    const m = /^[+\- ]/.exec(s);
+    if (m) return m[0] + '0'.repeat(n) + s.slice(1);
+    return '0'.repeat(n) + s;
+  }
+  return ' '.repeat(n) + s;
+}
+
+function bad(verb: string, v: unknown): string {
+  if (v === null || v === undefined) return `%!${verb}(<nil>)`;
+  return `%!${verb}(${goTypeName(v)}=${formatValue(v, false)})`;
+}
+
+/** strconv.Quote. */
+export function goQuote(s: string, asciiOnly = false): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    switch (ch) {
+      case '"': out += '\\"'; continue;
+      case '\\': out += '\\\\'; continue;
+      case '\x07': out += '\\a'; continue;
+      case '\b': out += '\\b'; continue;
+      case '\f': out += '\\f'; continue;
+      case '\n': out += '\\n'; continue;
+      case '\r': out += '\\r'; continue;
+      case '\t': out += '\\t'; continue;
+      case '\v': out += '\\v'; continue;
+    }
+    if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else if (c < 0x7f) out += ch;
+    else if (!asciiOnly && /[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]/u.test(ch) && c !== 0xad && !(c >= 0x2000 && c <= 0x200a && c !== 0x2000 - 1 && false)) out += ch;
+    else if (c > 0xffff) out += '\\U' + c.toString(16).padStart(8, '0');
+    else out += '\\u' + c.toString(16).padStart(4, '0');
+  }
+  return out + '"';
+}
+
+function fmtInt(n: number, verb: string, sp: Spec): string {
+  const neg = n < 0;
+  const abs = Math.abs(n);
+  let digits: string;
+  switch (verb) {
+    case 'd': case 'v': digits = intString(abs); break;
+    case 'x': digits = BigInt(abs).toString(16); break;
+    case 'X': digits = BigInt(abs).toString(16).toUpperCase(); break;
+    case 'o': case 'O': digits = BigInt(abs).toString(8); break;
+    case 'b': digits = BigInt(abs).toString(2); break;
+    default: digits = intString(abs);
+  }
+  if (sp.prec >= 0) digits = digits.padStart(sp.prec, '0');
+  if (sp.sharp) {
+    if (verb === 'x') digits = '0x' + digits;
+    else if (verb === 'X') digits = '0X' + digits;
+    else if (verb === 'o' && digits[0] !== '0') digits = '0' + digits;
+    else if (verb === 'b') digits = '0b' + digits;
+  }
+  if (verb === 'O') digits = '0o' + digits;
+  const sign = neg ? '-' : sp.plus ? '+' : sp.space ? ' ' : '';
+  return padTo(sign + digits, sp, sp.prec < 0);
+}
+
+function expForm(mant: string, exp: number, upper: boolean): string {
+  const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
+  return `${mant}${upper ? 'E' : 'e'}${exp < 0 ? '-' : '+'}${e}`;
+}
+
+/** Formats a float for %e %E %f %F %g %G %v. */
+export function fmtFloat(f: number, verb: string, sp: Spec): string {
+  let body: string;
+  const neg = f < 0 || Object.is(f, -0);
+  const a = Math.abs(f);
+  if (!Number.isFinite(f)) {
+    body = Number.isNaN(f) ? 'NaN' : 'Inf';
+    const sign = Number.isNaN(f) ? (sp.plus ? '+' : sp.space ? ' ' : '') : neg ? '-' : sp.plus || verb === 'v' ? '+' : sp.space ? ' ' : '';
+    return padTo(sign + body, sp, false);
+  }
+  switch (verb) {
+    case 'e': case 'E': {
+      const p = sp.prec < 0 ? 6 : sp.prec;
+      const [m, e] = a.toExponential(p).split('e') as [string, string];
+      body = expForm(m, Number(e), verb === 'E');
+      break;
+    }
+    case 'f': case 'F':
+      body = a.toFixed(sp.prec < 0 ? 6 : sp.prec);
+      break;
+    default: { // g, G, v
+      if (sp.prec < 0) {
+        body = formatFloat(a);
+      } else {
+        const p = sp.prec === 0 ? 1 : sp.prec;
+        const [m0, e0] = a.toExponential(p - 1).split('e') as [string, string];
+        let m = m0;
+        if (m.includes('.') && !sp.sharp) m = m.replace(/0+$/, '').replace(/\.$/, '');
+        const exp = Number(e0);
+        const nd = m.replace('.', '').length;
+        let eprec = p;
+        if (eprec > nd && nd >= exp + 1) eprec = nd;
+        if (exp < -4 || exp >= eprec) body = expForm(m, exp, verb === 'G');
+        else {
+          const digits = m.replace('.', '');
+          const dp = exp + 1;
+          if (dp <= 0) body = '0.' + '0'.repeat(-dp) + digits;
+          else if (dp >= digits.length) body = digits + '0'.repeat(dp - digits.length);
+          else body = digits.slice(0, dp) + '.' + digits.slice(dp);
+        }
+      }
+      if (verb === 'G') body = body.toUpperCase();
+    }
+  }
+  const sign = neg ? '-' : sp.plus ? '+' : sp.space ? ' ' : '';
+  return padTo(sign + body, sp);
+}
+
+function hexString(s: string, sp: Spec, upper: boolean): string {
+  let bytes = Buffer.from(s, 'utf8');
+  if (sp.prec >= 0) bytes = bytes.subarray(0, sp.prec);
+  const parts = [...bytes].map((b) => {
+    const h = b.toString(16).padStart(2, '0');
+    return upper ? h.toUpperCase() : h;
+  });
+  let out: string;
+  if (sp.space) out = parts.map((p) => (sp.sharp ? (upper ? '0X' : '0x') + p : p)).join(' ');
+  else out = (sp.sharp && parts.length ? (upper ? '0X' : '0x') : '') + parts.join('');
+  return padTo(out, sp);
+}
+
+function fmtOne(v: unknown, verb: string, sp: Spec): string {
+  if (verb === 'T') return padTo(goTypeName(v), sp);
+  if (verb === 'v' && sp.sharp) return padTo(goSyntax(v), sp);
+  const k = kindOf(v);
+  switch (k) {
+    case 'invalid':
+    case 'nil':
+      return verb === 'v' ? padTo('<nil>', sp) : bad(verb, null);
+    case 'bool':
+      return verb === 'v' || verb === 't' ? padTo(v ? 'true' : 'false', sp) : bad(verb, v);
+    case 'int': {
+      const n = numberOf(v);
+      switch (verb) {
+        case 'v': case 'd': case 'x': case 'X': case 'o': case 'O': case 'b': return fmtInt(n, verb, sp);
+        case 'c': return padTo(String.fromCodePoint(n), sp);
+        case 'q': return padTo(`'${String.fromCodePoint(n)}'`, sp);
+        case 'U': return padTo('U+' + n.toString(16).toUpperCase().padStart(4, '0'), sp);
+        // Intentional: float verbs accept integers (Go prints %!f(int64=3)).
+        case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': return fmtFloat(n, verb, sp);
+        default: return bad(verb, v);
+      }
+    }
+    case 'float': {
+      const f = numberOf(v);
+      switch (verb) {
+        case 'v': case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': return fmtFloat(f, verb, sp);
+        default: return bad(verb, v instanceof GoFloat ? v : f);
+      }
+    }
+    case 'string': {
+      const s = v as string;
+      switch (verb) {
+        case 'v': case 's': {
+          const t = sp.prec >= 0 ? [...s].slice(0, sp.prec).join('') : s;
+          return padTo(t, sp);
+        }
+        case 'q': return padTo(sp.sharp && !/[`\n\r\t\x00-\x1f\x7f]/.test(s) && !s.includes('\uFFFD') ? '`' + s + '`' : goQuote(s, sp.plus), sp);
+        case 'x': return hexString(s, sp, false);
+        case 'X': return hexString(s, sp, true);
+        default: return bad(verb, v);
+      }
+    }
+    case 'slice':
+      return '[' + (v as unknown[]).map((x) => fmtOne(x, verb, sp)).join(' ') + ']';
+    case 'map': {
+      const m = v as Record<string, unknown>;
+      return 'map[' + sortedKeys(m).map((key) => `${fmtOne(key, verb, sp)}:${fmtOne(m[key], verb, sp)}`).join(' ') + ']';
+    }
+    default:
+      return verb === 'v' || verb === 's' ? padTo(formatValue(v, false), sp) : bad(verb, v);
+  }
+}
+
+/** %#v: Go-syntax representation. */
+function goSyntax(v: unknown): string {
+  switch (kindOf(v)) {
+    case 'invalid': case 'nil': return '<nil>';
+    case 'string': return goQuote(v as string);
+    case 'int': return intString(numberOf(v));
+    case 'float': {
+      const s = formatFloat(numberOf(v));
+      return s;
+    }
+    case 'bool': return String(v);
+    case 'slice': return '[]interface {}{' + (v as unknown[]).map(goSyntax).join(', ') + '}';
+    case 'map': {
+      const m = v as Record<string, unknown>;
+      return 'map[string]interface {}{' + sortedKeys(m).map((k) => `${goQuote(k)}:${goSyntax(m[k])}`).join(', ') + '}';
+    }
+    default: return formatValue(v, false);
+  }
+}
+
+/** fmt.Sprintf. */
+export function sprintf(format: string, args: unknown[]): string {
+  let out = '';
+  let argi = 0;
+  const n = format.length;
+  let i = 0;
+  while (i < n) {
+    const pct = format.indexOf('%', i);
+    if (pct < 0) {
+      out += format.slice(i);
+      break;
+    }
+    out += format.slice(i, pct);
+    i = pct + 1;
+    const sp: Spec = { plus: false, minus: false, sharp: false, space: false, zero: false, width: -1, prec: -1 };
+    for (; i < n; i++) {
+      const c = format[i];
+      if (c === '+') sp.plus = true;
+      else if (c === '-') sp.minus = true;
+      else if (c === '#') sp.sharp = true;
+      else if (c === ' ') sp.space = true;
+      else if (c === '0') sp.zero = !sp.minus;
+      else break;
+    }
+    if (format[i] === '*') {
+      i++;
+      const w = args[argi++];
+      if (kindOf(w) === 'int') {
+        sp.width = numberOf(w);
+        if (sp.width < 0) {
+          sp.minus = true;
+          sp.width = -sp.width;
+        }
+      } else out += '%!(BADWIDTH)';
+    } else {
+      const m = /^\d+/.exec(format.slice(i, i + 10));
+      if (m) {
+        sp.width = Number(m[0]);
+        i += m[0].length;
+      }
+    }
+    if (format[i] === '.') {
+      i++;
+      if (format[i] === '*') {
+        i++;
+        const p = args[argi++];
+        if (kindOf(p) === 'int' && numberOf(p) >= 0) sp.prec = numberOf(p);
+        else out += '%!(BADPREC)';
+      } else {
+        const m = /^\d+/.exec(format.slice(i, i + 10));
+        sp.prec = m ? Number(m[0]) : 0;
+        if (m) i += m[0].length;
+      }
+    }
+    if (sp.minus) sp.zero = false;
+    if (i >= n) {
+      out += '%!(NOVERB)';
+      break;
+    }
+    const verb = String.fromCodePoint(format.codePointAt(i)!);
+    i += verb.length;
+    if (verb === '%') {
+      out += '%';
+      continue;
+    }
+    if (argi >= args.length) {
+      out += `%!${verb}(MISSING)`;
+      continue;
+    }
+    const v = args[argi++];
+    out += fmtOne(v, verb, sp);
+  }
+  if (argi < args.length) {
+    out += '%!(EXTRA ' + args.slice(argi).map((a) => (a === null || a === undefined ? '<nil>' : `${goTypeName(a)}=${formatValue(a, false)}`)).join(', ') + ')';
+  }
+  return out;
+}
+
+export { isMap };
