@@ -1,0 +1,182 @@
+// YAML text → documents with positions. Owns the one narrow recovery the seed README needs and
+// the mapping from a JS path (or an offset inside a scalar) back to file:line:column.
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar } from 'yaml';
+import type { Document, Node } from 'yaml';
+import type { Diagnostic, SourcePos } from './model.ts';
+
+export type Path = readonly (string | number)[];
+
+export interface ParsedFile {
+  file: string;
+  text: string;
+  lineCounter: LineCounter;
+  docs: Document.Parsed[];
+  /** YAML syntax errors (fatal) and recovery warnings. */
+  diagnostics: Diagnostic[];
+}
+
+// A line `key: "{{ … "x" … }}"` whose template action holds unescaped double quotes, as the seed
+// README writes `value: "{{ get .children.deployment "status" "readyReplicas" }}"`. Invalid YAML,
+// but the intent is unambiguous: the scalar is everything between the first and the last quote.
+const QUOTED_TEMPLATE_LINE = /^(\s*(?:-\s+)?[A-Za-z0-9_.$/-]+:\s+)"(\{\{.*\}\})"(\s*(?:#.*)?)$/;
+
+/**
+ * Rewrites such lines to single-quoted scalars (same length when the template has no `'`, so every
+ * position stays exact) and returns one warning per rewritten line.
+ */
+export function recoverQuotedTemplates(text: string, file: string): { text: string; warnings: Diagnostic[] } {
+  const warnings: Diagnostic[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\r$/, '');
+    const m = QUOTED_TEMPLATE_LINE.exec(line);
+    if (m === null) continue;
+    const inner = m[2]!;
+    // Only unescaped inner quotes; `\"` is valid YAML and needs no help.
+    if (!/(^|[^\\])"/.test(inner) || inner.includes('\\')) continue;
+    const prefix = m[1]!;
+    const single = `'${inner.replaceAll("'", "''")}'`;
+    lines[i] = prefix + single + m[3]! + (lines[i]!.endsWith('\r') ? '\r' : '');
+    warnings.push({
+      severity: 'warning',
+      file,
+      line: i + 1,
+      column: prefix.length + 1,
+      path: '',
+      code: 'yaml-quoted-template',
+      message: `double quotes inside a double-quoted template are invalid YAML; read as ${single}. ` +
+        `Write it with single quotes outside (${single}) or escape the inner quotes (\\")`,
+    });
+  }
+  return { text: lines.join('\n'), warnings };
+}
+
+export function parseYamlFile(file: string, text: string): ParsedFile {
+  let lineCounter = new LineCounter();
+  let docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: Diagnostic[] = [];
+  const hasErrors = (ds: typeof docs) => !Array.isArray(ds) || ds.some((d) => d.errors.length > 0);
+  if (hasErrors(docs)) {
+    const recovered = recoverQuotedTemplates(text, file);
+    if (recovered.warnings.length > 0) {
+      text = recovered.text;
+      lineCounter = new LineCounter();
+      docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+      diagnostics.push(...recovered.warnings);
+    }
+  }
+  // parseAllDocuments returns an EmptyStream (not an array) for an empty file.
+  const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  for (const doc of list) {
+    for (const err of [...doc.errors, ...doc.warnings]) {
+      const { line, col } = lineCounter.linePos(err.pos[0]);
+      diagnostics.push({
+        severity: doc.errors.includes(err) ? 'error' : 'warning',
+        file,
+        line,
+        column: col,
+        path: '',
+        code: 'yaml-syntax',
+        message: `invalid YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      });
+    }
+  }
+  return { file, text, lineCounter, docs: list, diagnostics };
+}
+
+/** Positions inside one parsed document. */
+export class DocPositions {
+  readonly file: string;
+  readonly doc: Document.Parsed;
+  readonly text: string;
+  readonly lineCounter: LineCounter;
+
+  constructor(parsed: ParsedFile, doc: Document.Parsed) {
+    this.file = parsed.file;
+    this.doc = doc;
+    this.text = parsed.text;
+    this.lineCounter = parsed.lineCounter;
+  }
+
+  pos(offset: number): SourcePos {
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { file: this.file, line, column: col };
+  }
+
+  /** The node at `path`, or the deepest existing ancestor (for a missing key: its parent map). */
+  nodeAt(path: Path): { node: Node | undefined; exact: boolean } {
+    let node: unknown = this.doc.contents;
+    for (let i = 0; i < path.length; i++) {
+      const next = childNode(node, path[i]!);
+      if (next === undefined) return { node: node as Node | undefined, exact: false };
+      node = next;
+    }
+    return { node: node as Node | undefined, exact: true };
+  }
+
+  /** Position of the value at `path` (map/seq: their first entry; missing: the parent). */
+  at(path: Path): SourcePos {
+    const { node } = this.nodeAt(path);
+    const start = node?.range?.[0];
+    return start === undefined ? this.pos(0) : this.pos(start);
+  }
+
+  /** Position of the *key* of the last path segment (for unknown keys). */
+  keyAt(path: Path): SourcePos {
+    const parent = this.nodeAt(path.slice(0, -1));
+    const last = path[path.length - 1];
+    if (parent.exact && isMap(parent.node)) {
+      for (const pair of parent.node.items) {
+        if (isScalar(pair.key) && String(pair.key.value) === String(last) && pair.key.range) return this.pos(pair.key.range[0]);
+      }
+    }
+    return this.at(path);
+  }
+
+  /** The scalar node at `path`, if the value there is a scalar. */
+  scalarAt(path: Path): Scalar | undefined {
+    const { node, exact } = this.nodeAt(path);
+    return exact && isScalar(node) ? node : undefined;
+  }
+
+  /**
+   * Maps a position inside a template (0-based offset, 1-based line/column within the template
+   * source) to the file: exact for plain and single-line quoted scalars, line-based for block
+   * scalars, the scalar's start otherwise.
+   */
+  templatePos(path: Path, offset: number, tLine: number, tColumn: number): SourcePos {
+    const scalar = this.scalarAt(path);
+    if (scalar?.range === undefined || scalar.range === null) return this.at(path);
+    const [start, end] = scalar.range;
+    const raw = this.text.slice(start, end);
+    const type = scalar.type;
+    if (type === Scalar.BLOCK_LITERAL || type === Scalar.BLOCK_FOLDED) {
+      const headerLine = this.lineCounter.linePos(start).line;
+      const firstContentLine = this.lineCounter.lineStarts[headerLine] ?? start;
+      const indent = /^ */.exec(this.text.slice(firstContentLine))![0].length;
+      return { file: this.file, line: headerLine + tLine, column: indent + tColumn };
+    }
+    if (raw.includes('\n')) return this.pos(start);
+    if (type === Scalar.PLAIN) return this.pos(start + offset);
+    let i = start + 1;
+    for (let k = 0; k < offset && i < end; k++) {
+      if (type === Scalar.QUOTE_SINGLE) i += this.text[i] === "'" && this.text[i + 1] === "'" ? 2 : 1;
+      else if (this.text[i] === '\\') {
+        const e = this.text[i + 1];
+        i += e === 'x' ? 4 : e === 'u' ? 6 : e === 'U' ? 10 : 2;
+      } else i += 1;
+    }
+    return this.pos(i);
+  }
+}
+
+function childNode(node: unknown, seg: string | number): unknown {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isScalar(pair.key) && String(pair.key.value) === String(seg)) return pair.value ?? undefined;
+    }
+    return undefined;
+  }
+  if (isSeq(node) && typeof seg === 'number') return node.items[seg];
+  return undefined;
+}
