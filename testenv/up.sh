@@ -115,7 +115,15 @@ fake_node() {
     "status": {"allocatable": {"cpu": "64", "memory": "512Gi", "pods": "5000"},
                "capacity": {"cpu": "64", "memory": "512Gi", "pods": "5000"}}}' >/dev/null
 }
-node_ready() { api https://127.0.0.1:$APISERVER_PORT/api/v1/nodes/kwok-node-0 | grep -q '"type":"Ready","status":"True"'; }
+# No `curl | grep -q` here: grep exits at the first match, curl then dies of SIGPIPE and, under
+# pipefail, the check fails. And the API server pretty-prints JSON for curl's User-Agent, so
+# whitespace is removed before matching.
+node_ready() {
+  local node
+  node=$(api https://127.0.0.1:$APISERVER_PORT/api/v1/nodes/kwok-node-0) || return 1
+  node=${node//[[:space:]]/}
+  [[ $node == *'"type":"Ready","status":"True"'* ]]
+}
 
 start() {
   local name=$1
