@@ -15,8 +15,10 @@ export interface Condition {
   operator?: string;
   value?: unknown;
   negate?: boolean;
-  time?: { after?: string; before?: string };
-  dayOfWeek?: { in?: string[]; notIn?: string[]; weekday?: boolean; weekend?: boolean };
+  // Time forms are typed loosely so the Katalog model's maps pass straight in; time.ts
+  // checks their shape and reports a readable error instead of throwing.
+  time?: { after?: unknown; before?: unknown };
+  dayOfWeek?: { in?: unknown; notIn?: unknown; weekday?: unknown; weekend?: unknown };
   cron?: string;
   duration?: string;
   message?: string;

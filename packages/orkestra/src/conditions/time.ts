@@ -16,6 +16,15 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+function optionalString(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+function stringList(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  return Array.isArray(v) ? v.map(String) : String(v).split(',');
+}
+
 function parseClock(text: string): number | undefined {
   const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
   if (!m) return undefined;
@@ -30,7 +39,8 @@ function parseClock(text: string): number | undefined {
  * `after` is later than its `before` wraps midnight (22:00–06:00); the original anchored both
  * ends to today, which made such windows never open (deviation, documented).
  */
-export function evaluateTime(spec: { after?: string; before?: string }, now: Date): TimeOutcome {
+export function evaluateTime(raw: { after?: unknown; before?: unknown }, now: Date): TimeOutcome {
+  const spec = { after: optionalString(raw.after), before: optionalString(raw.before) };
   const minute = now.getHours() * 60 + now.getMinutes();
   const actual = `${pad(now.getHours())}:${pad(now.getMinutes())}`;
   const expected = `${spec.after ?? ''}-${spec.before ?? ''}`;
@@ -66,8 +76,13 @@ function dayIndex(name: string): number | undefined {
  * English day names (or 3-letter abbreviations), case-insensitive; every given check must hold.
  */
 export function evaluateDayOfWeek(
-  spec: { in?: string[]; notIn?: string[]; weekday?: boolean; weekend?: boolean }, now: Date,
+  raw: { in?: unknown; notIn?: unknown; weekday?: unknown; weekend?: unknown }, now: Date,
 ): TimeOutcome {
+  const spec = {
+    in: stringList(raw.in), notIn: stringList(raw.notIn),
+    weekday: raw.weekday === true || raw.weekday === 'true',
+    weekend: raw.weekend === true || raw.weekend === 'true',
+  };
   const day = now.getDay();
   const actual = DAYS[day];
   const described: string[] = [];
