@@ -101,7 +101,7 @@ export function sortedKeys(m: Record<string, unknown>): string[] {
 // --- float formatting like Go's strconv ---------------------------------------------------------
 
 /** Shortest-digit float formatting: %e style when exp < -4 || exp >= eprec. */
-export function formatFloatV(f: number, eprecShortest: number): string {
+export function formatFloatV(f: number, eprecShortest: number, lowExp = -4): string {
   if (Number.isNaN(f)) return 'NaN';
   if (f === Infinity) return '+Inf';
   if (f === -Infinity) return '-Inf';
@@ -109,7 +109,7 @@ export function formatFloatV(f: number, eprecShortest: number): string {
   const exp = f.toExponential(); // shortest digits: "1.5e+6"
   const [mant, e] = exp.split('e') as [string, string];
   const x = Number(e);
-  if (x < -4 || x >= eprecShortest) {
+  if (x < lowExp || x >= eprecShortest) {
     const ee = Math.abs(x) < 10 ? `${x < 0 ? '-' : '+'}0${Math.abs(x)}` : `${x < 0 ? '-' : '+'}${Math.abs(x)}`;
     return `${mant}e${ee}`;
   }
