@@ -1,6 +1,6 @@
 // `when:` / `or:` lists → Conditions with the operator resolved once, at load (reference §14.3 for
 // conditions, §12.1 for validation rules, which differ in precedence and in what a bare value means).
-import { CONDITION_SHORTHANDS } from '../conditions/operators.ts';
+import { CONDITION_OPERATORS, CONDITION_SHORTHANDS } from '../conditions/operators.ts';
 import type { ConditionOperator } from '../conditions/operators.ts';
 import type { Condition } from './model.ts';
 import { asBool, asList, asStr, isObj, toValueMap } from './context.ts';
@@ -48,7 +48,8 @@ export function buildCondition(raw: Raw, path: Path, ctx: BuildContext, mode: Co
   } else if (typeof raw.operator === 'string') {
     operator = raw.operator as ConditionOperator;
     value = stringify(raw.value);
-    if (value === undefined && !NO_VALUE_OPS.has(operator)) {
+    const known = (CONDITION_OPERATORS as readonly string[]).includes(operator);
+    if (value === undefined && known && !NO_VALUE_OPS.has(operator)) {
       ctx.error([...path, 'operator'], `operator \`${operator}\` needs a \`value:\``, 'missing-field');
     }
   } else if (raw.value !== undefined && mode === 'when') {

@@ -97,7 +97,8 @@ function flatten(issues: readonly Issue[], prefix: Path = []): { issue: Issue; p
   for (const issue of issues) {
     const path = [...prefix, ...(issue.path as (string | number)[])];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const matched = issue.errors.filter((branch) => !branch.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_union')));
+      // A branch "matched" when the value's own shape fit it and only nested values failed.
+      const matched = issue.errors.filter((branch) => !branch.some((i) => i.path.length === 0));
       if (matched.length > 0) {
         const best = matched.reduce((a, b) => (b.length < a.length ? b : a));
         out.push(...flatten(best, path));
@@ -158,6 +159,11 @@ export function issuesToDiagnostics(
       case 'invalid_format':
         emit(path, `${custom ? issue.message : 'invalid format'}, got ${describe(actual)}`, 'invalid-format');
         break;
+      case 'invalid_key': {
+        const inner = issue.issues[0]?.message ?? 'invalid key';
+        emit(path, `invalid key ${JSON.stringify(path[path.length - 1])}: ${inner}`, 'invalid-key', true);
+        break;
+      }
       default:
         emit(path, issue.message, 'invalid');
     }

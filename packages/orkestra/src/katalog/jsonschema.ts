@@ -6,7 +6,7 @@ import { katalogSchema } from './schema.ts';
 export const KATALOG_SCHEMA_ID = 'https://orkestra.orkspace.io/schema/katalog.schema.json';
 
 export function katalogJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(katalogSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(katalogSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', reused: 'ref' }) as Record<string, unknown>;
   return {
     $schema: schema.$schema,
     $id: KATALOG_SCHEMA_ID,

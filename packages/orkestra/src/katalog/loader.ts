@@ -87,7 +87,7 @@ export function loadKatalogText(text: string, file: string, options: LoadOptions
 
     const spec = asObj(js.spec);
     for (const { name, raw, path } of crdEntries(spec.crds)) {
-      const at = where.at(path);
+      const at = typeof path[path.length - 1] === 'string' ? where.keyAt(path) : where.at(path);
       const first = crdSeen.get(name);
       if (first !== undefined) {
         ctx.error(path, `duplicate CRD \`${name}\` (first declared at ${relative(first, abs)})`, 'duplicate', typeof path[path.length - 1] === 'string');

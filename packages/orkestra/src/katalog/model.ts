@@ -7,6 +7,7 @@
 // the /katalog API) and build by hand in unit tests.
 
 import type { ConditionOperator } from '../conditions/operators.ts';
+import type { Template } from '../template/index.ts';
 
 /** Where a declaration was written: Katalog file (absolute path), 1-based line and column. */
 export interface SourcePos {
@@ -34,11 +35,10 @@ export interface Katalog {
   /** `spec.finalizers` (Katalog-wide; a CRD's operatorBox.finalizers overrides). */
   finalizers: string[];
   /**
-   * Every distinct template source string in the Katalog (strings containing `{{`), each compiled
-   * once at load; value = the compiled template from src/template (opaque here so the model does
-   * not depend on the engine's internals).
+   * Every distinct template source string in the Katalog (strings containing `{{`), compiled
+   * once at load: look a declaration's string up here instead of compiling it again.
    */
-  templates: ReadonlyMap<string, unknown>;
+  templates: ReadonlyMap<string, Template>;
   source: SourcePos;
 }
 
@@ -160,7 +160,8 @@ export interface ResourceDecl {
   /** Katalog key, canonical (`deployments`, ..., `custom` for any other apiVersion/kind). */
   kind: ResourceKind;
   /**
-   * Declarative fields as written (templates as strings), minus the control keys below.
+   * Declarative fields as written (templates as strings), minus the control keys
+   * when/or/anyOf/reconcile/once/rotateAfter (name and namespace stay in).
    * Normalizations: deployment-like `env` is always the list form
    * (`[{name, value} | {name, valueFrom: {secretKeyRef|configMapKeyRef: {name, key}}}]`) and
    * `envFrom` always `[{configMapRef: {name, prefix?}} | {secretRef: {name, prefix?}}]`;

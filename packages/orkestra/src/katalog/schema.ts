@@ -9,13 +9,17 @@ export const KATALOG_API_VERSIONS = ['orkestra.orkspace.io/v1', 'orkestra.konduc
 
 // ── scalars ──────────────────────────────────────────────────────────────────────────────────
 const TEMPLATE_RE = /\{\{/;
-/** A string holding a `{{ template }}`, accepted wherever a number or boolean is expected. */
-const template = z.string().regex(TEMPLATE_RE, { error: 'expected a template string containing `{{ … }}`' });
 const INT_MSG = 'expected an integer or a template string ("{{ … }}")';
 const intLike = z.union([z.number().int({ error: INT_MSG }), z.string().regex(/^\s*-?\d+\s*$|\{\{/, { error: INT_MSG })], {
   error: INT_MSG,
 });
-const boolLike = z.union([z.boolean(), template], { error: 'expected true, false or a template string ("{{ … }}")' });
+const BOOL_MSG = 'expected true, false or a template string ("{{ … }}")';
+const boolLike = z.union([z.boolean(), z.string().regex(TEMPLATE_RE, { error: BOOL_MSG })], { error: BOOL_MSG });
+/** One of `values`, or a template. */
+const enumLike = (values: readonly string[]) => {
+  const msg = `expected ${values.join(', ')} or a template string`;
+  return z.string({ error: msg }).regex(new RegExp(`^(${values.join('|')})$|\\{\\{`), { error: msg });
+};
 const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
 const str = z.string({ error: 'expected a string' });
 const bool = z.boolean({ error: 'expected true or false' });
@@ -237,9 +241,7 @@ export const RESOURCE_SCHEMAS = {
   }),
   services: z.strictObject({
     ...common,
-    type: z.union([z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']), template], {
-      error: 'expected ClusterIP, NodePort, LoadBalancer, ExternalName or a template',
-    }).optional(),
+    type: enumLike(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).optional(),
     headless: boolLike.optional(),
     protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
     port: intLike.optional(),
@@ -259,7 +261,7 @@ export const RESOURCE_SCHEMAS = {
     schedule: str.optional(),
     timeZone: str.optional(),
     suspend: boolLike.optional(),
-    concurrencyPolicy: z.union([z.enum(['Allow', 'Forbid', 'Replace']), template]).optional(),
+    concurrencyPolicy: enumLike(['Allow', 'Forbid', 'Replace']).optional(),
     successfulJobsHistoryLimit: intLike.optional(),
     failedJobsHistoryLimit: intLike.optional(),
     startingDeadlineSeconds: intLike.optional(),
@@ -379,7 +381,8 @@ const reconcilerConfig = {
   requeue: z.union([looseBlock, z.array(anyMap)]).optional(),
   profile: str.optional(),
   hooks: looseBlock.optional(),
-  constructor: looseBlock.optional(),
+  // z.unknown: zod reads `input.constructor` (Object's) when the key is absent.
+  constructor: z.unknown().optional(),
   remote: looseBlock.optional(),
   include: str.optional(),
   imports: z.array(anyMap).optional(),

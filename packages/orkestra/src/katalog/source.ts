@@ -154,6 +154,11 @@ export class DocPositions {
       const headerLine = this.lineCounter.linePos(start).line;
       const firstContentLine = this.lineCounter.lineStarts[headerLine] ?? start;
       const indent = /^ */.exec(this.text.slice(firstContentLine))![0].length;
+      // An error at the template's end (after its final newline) points just past the last character.
+      let last = end - 1;
+      while (last > start && /\s/.test(this.text[last]!)) last--;
+      const lastPos = this.pos(last);
+      if (headerLine + tLine > lastPos.line) return { ...lastPos, column: lastPos.column + 1 };
       return { file: this.file, line: headerLine + tLine, column: indent + tColumn };
     }
     if (raw.includes('\n')) return this.pos(start);

@@ -3,10 +3,11 @@
 import { formatPath } from './diagnostics.ts';
 import type { Diagnostic } from './model.ts';
 import type { DocPositions, Path } from './source.ts';
+import type { Template } from '../template/index.ts';
 
 /** The part of src/template the loader needs: `compile(source, {name})`, throwing on bad syntax. */
 export interface TemplateCompiler {
-  compile(source: string, options: { name: string }): unknown;
+  compile(source: string, options: { name: string }): Template;
 }
 
 interface PositionedError {
@@ -22,17 +23,33 @@ function isPositioned(e: unknown): e is PositionedError {
   return x !== null && typeof x === 'object' && typeof x.offset === 'number' && typeof x.line === 'number' && typeof x.column === 'number';
 }
 
-/** Warnings a compiled template may carry (e.g. the seed's bare `children.job` identifier form). */
-function warningsOf(compiled: unknown): PositionedError[] {
-  const w = (compiled as { warnings?: unknown } | null)?.warnings;
-  return Array.isArray(w) ? w.filter(isPositioned) : [];
+/** 0-based offset of a 1-based line/column in `source`. */
+function offsetOf(source: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = source.indexOf('\n', offset);
+    if (nl < 0) break;
+    offset = nl + 1;
+  }
+  return offset + column - 1;
+}
+
+/** Lint warnings of a compiled template (`"L:C: message"`, e.g. the seed's bare `children.job`). */
+function warningsOf(compiled: Template): PositionedError[] {
+  return compiled.warnings.map((w) => {
+    const m = /^(\d+):(\d+): (.*)$/s.exec(w);
+    if (m === null) return { line: 1, column: 1, offset: 0, message: w };
+    const line = Number(m[1]);
+    const column = Number(m[2]);
+    return { line, column, offset: offsetOf(compiled.source, line, column), message: m[3]! };
+  });
 }
 
 /** Paths whose strings are not templates: provider auth holds `$ENV` references. */
 const NOT_TEMPLATES = (path: Path): boolean => path[0] === 'providers' && path[2] === 'auth';
 
 export class TemplateIndex {
-  readonly compiled = new Map<string, unknown>();
+  readonly compiled = new Map<string, Template>();
   private readonly failures = new Map<string, unknown>();
   private readonly compiler: TemplateCompiler;
 
@@ -71,6 +88,6 @@ export class TemplateIndex {
       else report('error', undefined, `template error: ${err instanceof Error ? err.message : String(err)}`, 'template-syntax');
       return;
     }
-    for (const w of warningsOf(this.compiled.get(source))) report('warning', w, `template: ${w.detail ?? w.message}`, 'template-warning');
+    for (const w of warningsOf(this.compiled.get(source)!)) report('warning', w, `template: ${w.detail ?? w.message}`, 'template-warning');
   }
 }
