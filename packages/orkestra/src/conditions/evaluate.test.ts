@@ -6,6 +6,7 @@ import {
   type Condition, type RenderFn,
 } from './evaluate.ts';
 import { formatValue, lookupPath } from './values.ts';
+import type { Condition as KatalogCondition } from '../katalog/model.ts';
 
 // A tiny stand-in for the template engine: `{{ .a.b }}` paths, a few seed notes, and `fail`.
 const render: RenderFn = (template, data) =>
@@ -331,5 +332,16 @@ describe('explain', () => {
     assert.equal(explainEvaluation(e2),
       'none of 2 or-conditions passed: spec.environment equals dev: got "production"; spec.replicas gt 5: got "3"');
     assert.equal(explainEvaluation(evaluateConditions([], [], data, render)), '');
+  });
+});
+
+describe('Katalog model conditions', () => {
+  it('accepts the normalized shape (operator + stringified value) as is', () => {
+    const source = { file: 'k.yaml', line: 1, column: 1 } as unknown as KatalogCondition['source'];
+    const normalized: KatalogCondition[] = [
+      { field: 'spec.environment', operator: 'in', value: 'staging,production', negate: false, source },
+      { field: 'status.phase', operator: 'notExists', negate: true, source },
+    ];
+    assert.equal(evaluateConditions(normalized, [], data, render).pass, true);
   });
 });

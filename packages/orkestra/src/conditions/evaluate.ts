@@ -22,8 +22,14 @@ export interface Condition {
   cron?: string;
   duration?: string;
   message?: string;
-  /** Shorthands (`equals: production`, `exists: true`, …) and keys owned by other features. */
-  [key: string]: unknown;
+  // Shorthands (`equals: production`, `exists: true`, …). No index signature, so the Katalog
+  // model's normalized Condition (operator + value) is assignable as it is.
+  exists?: unknown; notExists?: unknown; equals?: unknown; notEquals?: unknown;
+  prefix?: unknown; notPrefix?: unknown; suffix?: unknown; notSuffix?: unknown;
+  hasPrefix?: unknown; hasSuffix?: unknown; contains?: unknown; notContains?: unknown;
+  regex?: unknown; greaterThan?: unknown; lessThan?: unknown; greaterThanOrEqual?: unknown;
+  lessThanOrEqual?: unknown; min?: unknown; max?: unknown; between?: unknown; notBetween?: unknown;
+  in?: unknown; notIn?: unknown;
 }
 
 /** Renders a Go-style template against data; throws on parse/execution errors. */
@@ -99,7 +105,8 @@ export function resolveOperator(c: Condition): { operator: string; expected: unk
   if (falsy(c.notExists)) return { operator: 'exists', expected: undefined };
   for (const [key, op] of CONDITION_SHORTHANDS) {
     if (key === 'exists' || key === 'notExists') continue;
-    if (present(c[key])) return { operator: op, expected: c[key] };
+    const v = (c as Record<string, unknown>)[key];
+    if (present(v)) return { operator: op, expected: v };
   }
   if (typeof c.operator === 'string' && c.operator !== '') {
     return { operator: c.operator, expected: c.value };
