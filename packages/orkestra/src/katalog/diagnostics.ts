@@ -46,7 +46,8 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
 
 /** `file:line:col: error: message (at field.path)` — the format editors and CI annotators parse. */
 export function formatDiagnostic(d: Diagnostic, cwd?: string): string {
-  const file = cwd !== undefined && d.file.startsWith(cwd + '/') ? d.file.slice(cwd.length + 1) : d.file;
+  const dir = cwd?.replace(/\/+$/, '');
+  const file = dir !== undefined && d.file.startsWith(dir + '/') ? d.file.slice(dir.length + 1) : d.file;
   const at = d.path === '' ? '' : ` (at ${d.path})`;
   return `${file}:${d.line}:${d.column}: ${d.severity}: ${d.message}${at}`;
 }
