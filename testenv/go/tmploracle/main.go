@@ -76,7 +76,10 @@ func run(req request) (out string, err error) {
 	}()
 	t := template.New("t")
 	if req.Funcs == "sprig" {
-		t = t.Funcs(sprig.TxtFuncMap())
+		funcs := sprig.TxtFuncMap()
+		// sprig's list "slice" shadows Go's builtin; Orkestra keeps the builtin.
+		delete(funcs, "slice")
+		t = t.Funcs(funcs)
 	}
 	switch req.Mode {
 	case "zero", "katalog":

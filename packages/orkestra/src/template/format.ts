@@ -40,9 +40,14 @@ function padTo(s: string, sp: Spec, zeroOk = true): string {
   return ' '.repeat(n) + s;
 }
 
-function bad(verb: string, v: unknown): string {
+function bad(verb: string, v: unknown, sp: Spec): string {
   if (v === null || v === undefined) return `%!${verb}(<nil>)`;
-  return `%!${verb}(${goTypeName(v)}=${formatValue(v, false)})`;
+  // Go prints the operand with %v and the flags still in force (so padding applies inside).
+  return `%!${verb}(${goTypeName(v)}=${fmtOne(v, 'v', sp)})`;
+}
+
+function rune(n: number): string {
+  return n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : '\uFFFD';
 }
 
 /** strconv.Quote. */
@@ -70,6 +75,13 @@ export function goQuote(s: string, asciiOnly = false): string {
   return out + '"';
 }
 
+/** strconv.QuoteRune. */
+function quoteRune(r: string): string {
+  if (r === "'") return "'\\''";
+  if (r === '"') return `'"'`;
+  return `'${goQuote(r).slice(1, -1)}'`;
+}
+
 function fmtInt(n: number, verb: string, sp: Spec): string {
   const neg = n < 0;
   const abs = Math.abs(n);
@@ -94,6 +106,30 @@ function fmtInt(n: number, verb: string, sp: Spec): string {
   return padTo(sign + digits, sp, sp.prec < 0);
 }
 
+/**
+ * JS rounds exact ties away from zero; Go's strconv rounds them to even (1.25 → "1.2").
+ * Detect an exact tie from a longer exact expansion and round it to even.
+ */
+function halfEven(short: string, long: string, extra: number): string {
+  const [lm, le] = long.split('e') as [string, string | undefined];
+  const tail = lm.slice(lm.length - extra);
+  if (!/^50*$/.test(tail)) return short;
+  let kept = lm.slice(0, lm.length - extra);
+  if (kept.endsWith('.')) kept = kept.slice(0, -1);
+  const last = kept.replace('.', '').at(-1);
+  if (last === undefined || Number(last) % 2 !== 0) return short;
+  return le === undefined ? kept : `${kept}e${le}`;
+}
+function toFixedGo(a: number, p: number): string {
+  if (a >= 1e21) return a.toFixed(p);
+  const extra = Math.min(100, p + 40) - p;
+  return halfEven(a.toFixed(p), a.toFixed(p + extra), extra);
+}
+function toExponentialGo(a: number, p: number): string {
+  const extra = Math.min(100, p + 40) - p;
+  return halfEven(a.toExponential(p), a.toExponential(p + extra), extra);
+}
+
 function expForm(mant: string, exp: number, upper: boolean): string {
   const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
   return `${mant}${upper ? 'E' : 'e'}${exp < 0 ? '-' : '+'}${e}`;
@@ -112,19 +148,19 @@ export function fmtFloat(f: number, verb: string, sp: Spec): string {
   switch (verb) {
     case 'e': case 'E': {
       const p = sp.prec < 0 ? 6 : sp.prec;
-      const [m, e] = a.toExponential(p).split('e') as [string, string];
+      const [m, e] = toExponentialGo(a, p).split('e') as [string, string];
       body = expForm(m, Number(e), verb === 'E');
       break;
     }
     case 'f': case 'F':
-      body = a.toFixed(sp.prec < 0 ? 6 : sp.prec);
+      body = toFixedGo(a, sp.prec < 0 ? 6 : sp.prec);
       break;
     default: { // g, G, v
       if (sp.prec < 0) {
         body = formatFloat(a);
       } else {
         const p = sp.prec === 0 ? 1 : sp.prec;
-        const [m0, e0] = a.toExponential(p - 1).split('e') as [string, string];
+        const [m0, e0] = toExponentialGo(a, p - 1).split('e') as [string, string];
         let m = m0;
         if (m.includes('.') && !sp.sharp) m = m.replace(/0+$/, '').replace(/\.$/, '');
         const exp = Number(e0);
@@ -167,26 +203,26 @@ function fmtOne(v: unknown, verb: string, sp: Spec): string {
   switch (k) {
     case 'invalid':
     case 'nil':
-      return verb === 'v' ? padTo('<nil>', sp) : bad(verb, null);
+      return verb === 'v' ? padTo('<nil>', sp) : bad(verb, null, sp);
     case 'bool':
-      return verb === 'v' || verb === 't' ? padTo(v ? 'true' : 'false', sp) : bad(verb, v);
+      return verb === 'v' || verb === 't' ? padTo(v ? 'true' : 'false', sp) : bad(verb, v, sp);
     case 'int': {
       const n = numberOf(v);
       switch (verb) {
         case 'v': case 'd': case 'x': case 'X': case 'o': case 'O': case 'b': return fmtInt(n, verb, sp);
-        case 'c': return padTo(String.fromCodePoint(n), sp);
-        case 'q': return padTo(`'${String.fromCodePoint(n)}'`, sp);
+        case 'c': return padTo(rune(n), sp);
+        case 'q': return padTo(quoteRune(rune(n)), sp);
         case 'U': return padTo('U+' + n.toString(16).toUpperCase().padStart(4, '0'), sp);
         // Intentional: float verbs accept integers (Go prints %!f(int64=3)).
         case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': return fmtFloat(n, verb, sp);
-        default: return bad(verb, v);
+        default: return bad(verb, v, sp);
       }
     }
     case 'float': {
       const f = numberOf(v);
       switch (verb) {
         case 'v': case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': return fmtFloat(f, verb, sp);
-        default: return bad(verb, v instanceof GoFloat ? v : f);
+        default: return bad(verb, v instanceof GoFloat ? v : f, sp);
       }
     }
     case 'string': {
@@ -199,7 +235,7 @@ function fmtOne(v: unknown, verb: string, sp: Spec): string {
         case 'q': return padTo(sp.sharp && !/[`\n\r\t\x00-\x1f\x7f]/.test(s) && !s.includes('\uFFFD') ? '`' + s + '`' : goQuote(s, sp.plus), sp);
         case 'x': return hexString(s, sp, false);
         case 'X': return hexString(s, sp, true);
-        default: return bad(verb, v);
+        default: return bad(verb, v, sp);
       }
     }
     case 'slice':
@@ -209,7 +245,7 @@ function fmtOne(v: unknown, verb: string, sp: Spec): string {
       return 'map[' + sortedKeys(m).map((key) => `${fmtOne(key, verb, sp)}:${fmtOne(m[key], verb, sp)}`).join(' ') + ']';
     }
     default:
-      return verb === 'v' || verb === 's' ? padTo(formatValue(v, false), sp) : bad(verb, v);
+      return verb === 'v' || verb === 's' ? padTo(formatValue(v, false), sp) : bad(verb, v, sp);
   }
 }
 

@@ -266,9 +266,10 @@ export function registerSprig(t: FuncTable): void {
   t.set('int64', fn((v: unknown) => int64(v)));
   t.set('float64', fn((v: unknown) => makeFloat(float(v))));
   t.set('atoi', fn((s: unknown) => (/^[+-]?\d+$/.test(str(s)) ? Number(str(s)) : 0)));
-  t.set('addf', fn((...a: unknown[]) => makeFloat(a.reduce<number>((x, y) => x + float(y), 0)), { min: 0, max: V }));
-  t.set('subf', fn((a: unknown, ...b: unknown[]) => makeFloat(b.reduce<number>((x, y) => x - float(y), float(a))), { min: 1, max: V }));
-  t.set('mulf', fn((a: unknown, ...b: unknown[]) => makeFloat(b.reduce<number>((x, y) => x * float(y), float(a))), { min: 1, max: V }));
+  // sprig computes these in decimal (shopspring/decimal), so addf 0.1 0.2 is 0.3.
+  t.set('addf', fn((...a: unknown[]) => makeFloat(a.reduce<Dec>((x, y) => decAdd(x, dec(y)), dec(0)).toNumber()), { min: 0, max: V }));
+  t.set('subf', fn((a: unknown, ...b: unknown[]) => makeFloat(b.reduce<Dec>((x, y) => decAdd(x, decNeg(dec(y))), dec(a)).toNumber()), { min: 1, max: V }));
+  t.set('mulf', fn((a: unknown, ...b: unknown[]) => makeFloat(b.reduce<Dec>((x, y) => decMul(x, dec(y)), dec(a)).toNumber()), { min: 1, max: V }));
   t.set('divf', fn((a: unknown, ...b: unknown[]) => makeFloat(b.reduce<number>((x, y) => x / float(y), float(a))), { min: 1, max: V }));
   t.set('maxf', fn((a: unknown, ...b: unknown[]) => makeFloat(Math.max(float(a), ...b.map(float))), { min: 1, max: V }));
   t.set('minf', fn((a: unknown, ...b: unknown[]) => makeFloat(Math.min(float(a), ...b.map(float))), { min: 1, max: V }));
@@ -373,6 +374,31 @@ export function registerSprig(t: FuncTable): void {
   t.set('typeIs', fn((ty: unknown, v: unknown) => goTypeOf(v) === str(ty)));
   t.set('typeOfGo', fn((v: unknown) => goTypeOf(v)));
   t.set('randUUID', fn(() => randomUUID()));
+}
+
+/** A tiny exact decimal: value = n × 10^-scale. */
+interface Dec { n: bigint; scale: number; toNumber(): number }
+function mkDec(n: bigint, scale: number): Dec {
+  return { n, scale, toNumber: () => Number(`${n}e-${scale}`) };
+}
+function dec(v: unknown): Dec {
+  const f = float(v);
+  const [m, e] = f.toExponential().split('e') as [string, string];
+  const digits = m.replace('.', '').replace('-', '');
+  const frac = (m.split('.')[1] ?? '').length;
+  const scale = frac - Number(e);
+  const n = BigInt(digits) * (f < 0 ? -1n : 1n);
+  return scale >= 0 ? mkDec(n, scale) : mkDec(n * 10n ** BigInt(-scale), 0);
+}
+function decAdd(a: Dec, b: Dec): Dec {
+  const s = Math.max(a.scale, b.scale);
+  return mkDec(a.n * 10n ** BigInt(s - a.scale) + b.n * 10n ** BigInt(s - b.scale), s);
+}
+function decNeg(a: Dec): Dec {
+  return mkDec(-a.n, a.scale);
+}
+function decMul(a: Dec, b: Dec): Dec {
+  return mkDec(a.n * b.n, a.scale + b.scale);
 }
 
 function goTypeOf(v: unknown): string {
