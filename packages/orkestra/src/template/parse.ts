@@ -51,6 +51,7 @@ class Parser {
   private pos = 0;
   private vars: string[] = ['$'];
   private rangeDepth = 0;
+  private lastKeyword = 0;
   private readonly defines = new Map<string, ListNode>();
   private readonly unknown: { name: string; offset: number }[] = [];
   private readonly isFunction: (name: string) => boolean;
@@ -91,7 +92,7 @@ class Parser {
         continue;
       }
       const r = this.item(main);
-      if (r === 'end' || r === 'else') this.fail(this.tokens[this.pos - 1]!, `unexpected {{${r}}}`);
+      if (r === 'end' || r === 'else') this.fail(this.lastKeyword, `unexpected {{${r}}}`);
     }
     return { main, defines: this.defines, unknownIdentifiers: this.unknown };
   }
@@ -136,6 +137,7 @@ class Parser {
     const k = this.peek();
     if (k.type === 'keyword') {
       this.next();
+      this.lastKeyword = k.offset;
       switch (k.value) {
         case 'end':
           this.expect('rightDelim', 'end');
