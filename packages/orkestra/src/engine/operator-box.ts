@@ -1,0 +1,208 @@
+// One CRD's operator: an informer on the CR kind, the shared informers of its child kinds, its
+// own rate-limited deduplicating queue and worker pool, and its health. A failure inside one
+// OperatorBox — a bad template, a failing API call, a thrown exception — is recorded here and
+// retried with backoff; it never reaches another OperatorBox.
+import { parseDuration } from '../conditions/cron.ts';
+import { objectKey, type Applier, type Informer, type InformerFactory, type KubeClient, type KubeObject } from '../kube/index.ts';
+import type { CrdEntry, Katalog } from '../katalog/model.ts';
+import { resourceBuilder } from './resources/index.ts';
+import { WorkQueue } from './queue.ts';
+import { WorkerPool } from './workers.ts';
+import { Reconciler } from './reconciler.ts';
+import type { ChildKind } from './children.ts';
+import type { BoxContext, EventSink, Log } from './box-context.ts';
+
+export const FINALIZER = 'orkestra.orkspace.io/finalizer';
+export const DEFAULT_RESYNC_MS = 60_000;
+export const DEFAULT_FAILURE_THRESHOLD = 5;
+
+export type BoxState = 'pending' | 'waiting' | 'running' | 'stopped';
+
+export interface BoxHealth {
+  state: BoxState;
+  healthy: boolean;
+  /** `healthy`, `degraded` (≥ failureThreshold consecutive failures), `pending`, `waiting` (CRD not served yet). */
+  status: 'healthy' | 'degraded' | 'pending' | 'waiting' | 'stopped';
+  consecutiveFails: number;
+  totalReconciles: number;
+  failedReconciles: number;
+  lastError?: string;
+  lastReconcileAt?: string;
+  startedAt?: string;
+}
+
+/** What the Runtime shares with every OperatorBox. */
+export interface BoxDeps {
+  katalog: Katalog;
+  client: KubeClient;
+  factory: InformerFactory;
+  applier: Applier;
+  events: EventSink;
+  log: Log;
+  /** Runtime-wide namespace restriction (a CRD's own `namespace:` wins). */
+  namespace?: string;
+  /** The shared informer of one child kind (one watch per kind for all CRDs). */
+  childKind(key: string, apiVersion: string, kind: string): Promise<ChildKind>;
+  crossInformer(crdName: string): Informer | undefined;
+  /** Notified after each reconcile (metrics). */
+  onReconciled?(box: OperatorBox, ok: boolean, seconds: number): void;
+}
+
+export class OperatorBox {
+  readonly entry: CrdEntry;
+  readonly crdName: string;
+  readonly queue: WorkQueue;
+  readonly pool: WorkerPool;
+  crInformer?: Informer;
+  reconciler?: Reconciler;
+  readonly kinds = new Map<string, ChildKind>();
+  readonly failureThreshold: number;
+  private readonly deps: BoxDeps;
+  private readonly health: Omit<BoxHealth, 'healthy' | 'status'> = { state: 'pending', consecutiveFails: 0, totalReconciles: 0, failedReconciles: 0 };
+
+  constructor(entry: CrdEntry, deps: BoxDeps) {
+    this.entry = entry;
+    this.deps = deps;
+    const t = entry.apiTypes;
+    this.crdName = `${t.plural}.${t.group}`;
+    const q = entry.operatorBox.queue ?? {};
+    this.failureThreshold = typeof q.failureThreshold === 'number' ? q.failureThreshold : DEFAULT_FAILURE_THRESHOLD;
+    this.queue = new WorkQueue({ name: entry.name, maxDepth: typeof q.maxDepth === 'number' ? q.maxDepth : 0 });
+    this.pool = new WorkerPool(this.queue, (key) => this.reconciler!.reconcile(key), {
+      workers: entry.operatorBox.workers,
+      events: { reconciled: (key, ok, ms, err) => this.recordOutcome(key, ok, ms, err) },
+    });
+  }
+
+  get apiVersion(): string {
+    return this.entry.apiTypes.group ? `${this.entry.apiTypes.group}/${this.entry.apiTypes.version}` : this.entry.apiTypes.version;
+  }
+
+  /**
+   * Starts the informers (caches warm up; no reconcile yet). Fails with the discovery error when
+   * the CRD is not served; the Runtime retries in the background.
+   */
+  async prepare(): Promise<void> {
+    const d = this.deps;
+    const ob = this.entry.operatorBox;
+    const resyncMs = (ob.resync && parseDuration(ob.resync)) || DEFAULT_RESYNC_MS;
+    const info = await d.client.resource({ apiVersion: this.apiVersion, kind: this.entry.apiTypes.kind });
+    for (const hook of [ob.onCreate, ob.onReconcile, ob.onDelete]) {
+      for (const decl of hook.resources) {
+        if (decl.kind === 'custom') {
+          const av = decl.spec.apiVersion, k = decl.spec.kind;
+          if (typeof av !== 'string' || typeof k !== 'string' || av.includes('{{') || k.includes('{{')) continue;
+          const key = `custom:${av}:${k}`;
+          if (!this.kinds.has(key)) this.kinds.set(key, await d.childKind(key, av, k));
+          continue;
+        }
+        const b = resourceBuilder(decl.kind);
+        if (!b?.gvk || this.kinds.has(b.key)) continue;
+        const gv = b.gvk.group ? `${b.gvk.group}/${b.gvk.version}` : b.gvk.version;
+        this.kinds.set(b.key, await d.childKind(b.key, gv, b.gvk.kind));
+      }
+    }
+    // resyncMs rides along with the scope: the factory passes it to the informer it creates.
+    const scope = { namespace: this.entry.namespace ?? d.namespace, resyncMs };
+    const inf = await d.factory.informer(info, scope);
+    this.crInformer = inf;
+    inf.addEventHandler({
+      onAdd: (o) => this.enqueue(objectKey(o)),
+      onUpdate: (_old, o) => this.enqueue(objectKey(o)),
+      onDelete: (o) => this.reconciler?.last.delete(objectKey(o)),
+    });
+    this.reconciler = new Reconciler(this.context(inf));
+    inf.start();
+    for (const k of this.kinds.values()) k.informer.start();
+  }
+
+  async waitForSync(timeoutMs = 60_000): Promise<void> {
+    await this.crInformer?.waitForSync(timeoutMs);
+    await Promise.all([...this.kinds.values()].map((k) => k.informer.waitForSync(timeoutMs)));
+  }
+
+  /** Starts reconciling (the leader does this; followers only keep caches warm). */
+  startWorkers(): void {
+    this.health.state = 'running';
+    this.health.startedAt = new Date().toISOString();
+    this.pool.start();
+    for (const o of this.crInformer?.list() ?? []) this.enqueue(objectKey(o));
+  }
+
+  async stop(deadlineMs = 30_000): Promise<void> {
+    this.queue.shutDown();
+    await this.pool.stop(deadlineMs);
+    this.health.state = 'stopped';
+  }
+
+  setWaiting(err: unknown): void {
+    this.health.state = 'waiting';
+    this.health.lastError = err instanceof Error ? err.message : String(err);
+  }
+
+  enqueue(key: string): void {
+    this.queue.add(key);
+  }
+
+  /** A child changed: its owner reconciles (drift correction, fresher status). */
+  enqueueOwnerOf(child: KubeObject, ownerName: string, ownerNamespace: string | undefined): void {
+    const ref = (child.metadata?.ownerReferences ?? []).find((r) => r.controller && r.kind === this.entry.apiTypes.kind);
+    if (ref) this.enqueue(`${child.metadata?.namespace ? `${child.metadata.namespace}/` : ''}${ref.name}`);
+    else this.enqueue(ownerNamespace ? `${ownerNamespace}/${ownerName}` : ownerName);
+  }
+
+  healthSnapshot(): BoxHealth {
+    const h = this.health;
+    const degraded = h.consecutiveFails >= this.failureThreshold;
+    const status = h.state === 'running' ? (degraded ? 'degraded' : 'healthy') : h.state;
+    return { ...h, healthy: h.state === 'running' && !degraded, status };
+  }
+
+  private recordOutcome(key: string, ok: boolean, ms: number, err: unknown): void {
+    const h = this.health;
+    h.totalReconciles++;
+    h.lastReconcileAt = new Date().toISOString();
+    if (ok) {
+      h.consecutiveFails = 0;
+    } else {
+      h.failedReconciles++;
+      h.consecutiveFails++;
+      h.lastError = err instanceof Error ? err.message : String(err);
+      this.deps.log.warn({ crd: this.entry.name, cr: key, err: h.lastError }, 'reconcile failed');
+    }
+    this.deps.onReconciled?.(this, ok, ms / 1000);
+  }
+
+  private context(crInformer: Informer): BoxContext {
+    const d = this.deps;
+    const t = this.entry.apiTypes;
+    return {
+      katalog: d.katalog,
+      entry: this.entry,
+      crdName: this.crdName,
+      apiVersion: this.apiVersion,
+      kind: t.kind,
+      crInformer,
+      kinds: this.kinds,
+      client: d.client,
+      applier: d.applier,
+      events: d.events,
+      log: d.log,
+      finalizer: FINALIZER,
+      crossInformer: d.crossInformer,
+      metrics: () => {
+        const s = this.queue.stats();
+        const size = this.pool.size;
+        const h = this.health;
+        return {
+          queueDepth: s.depth,
+          workers: size,
+          workersBusyPercent: size ? Math.round((this.pool.busy / size) * 100) : 0,
+          errorRatePercent: h.totalReconciles ? Math.round((h.failedReconciles / h.totalReconciles) * 100) : 0,
+        };
+      },
+      health: () => ({ ...this.healthSnapshot() }),
+      describe: (cr) => `${t.kind} ${cr.metadata?.namespace ? `${cr.metadata.namespace}/` : ''}${cr.metadata?.name}`,
+    };
+  }
+}

@@ -1,0 +1,55 @@
+// Stage "deletion" (behind the finalizer): run `onDelete` Jobs to completion, then delete the
+// children Kubernetes' garbage collector cannot reach — cluster-scoped ones and those in other
+// namespaces (owner references cannot cross either boundary). Namespaced children in the CR's
+// namespace are left to the garbage collector through their owner references.
+import { isNotFound, type KubeObject } from '../../kube/index.ts';
+import { evaluateConditions } from '../../conditions/evaluate.ts';
+import { resourceBuilder, type BuildContext } from '../resources/index.ts';
+import { cachedChild, childrenOfKind, type OwnerLabels } from '../children.ts';
+import type { Renderer } from '../render.ts';
+import type { BoxContext } from '../box-context.ts';
+import { DeclarationError } from './resources.ts';
+
+/** How often to look again while an onDelete Job runs. */
+const JOB_POLL_MS = 2_000;
+
+function jobFinished(job: KubeObject): boolean {
+  const s = job.status as { succeeded?: number; conditions?: { type: string; status: string }[] } | undefined;
+  return (s?.succeeded ?? 0) > 0 || (s?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+}
+
+/** Returns a delay in ms while work is still running, or 0 when the finalizer may be removed. */
+export async function runDeletion(box: BoxContext, cr: KubeObject, renderer: Renderer, ctx: BuildContext, owner: OwnerLabels): Promise<number> {
+  const hook = box.entry.operatorBox.onDelete;
+  const jobs = box.kinds.get('jobs');
+  const finishedJobs: KubeObject[] = [];
+  if (jobs && evaluateConditions(hook.when, hook.or, renderer.data, renderer.conditionRender).pass) {
+    for (const d of hook.resources.filter((r) => r.kind === 'jobs')) {
+      if (!evaluateConditions(d.when, d.or, renderer.data, renderer.conditionRender).pass) continue;
+      const built = resourceBuilder('jobs')!.build(renderer.tree(d.spec, d.path) as Record<string, unknown>, ctx);
+      if (!built.ok) throw new DeclarationError(d.path, built.errors.map((e) => `${e.path}: ${e.message}`));
+      const live = cachedChild(jobs, built.manifest.metadata.name, built.manifest.metadata.namespace);
+      if (!live) {
+        await box.applier.apply(built.manifest, undefined);
+        box.events.emit(cr, 'Normal', 'Created', 'Delete', `Created onDelete Job ${built.manifest.metadata.name}`);
+        return JOB_POLL_MS;
+      }
+      if (!jobFinished(live)) return JOB_POLL_MS;
+      finishedJobs.push(live);
+    }
+  }
+
+  const crNamespace = cr.metadata?.namespace;
+  for (const k of box.kinds.values()) {
+    for (const child of childrenOfKind(k, owner)) {
+      const crossNamespace = k.namespaced && child.metadata?.namespace !== crNamespace;
+      const unowned = !(child.metadata?.ownerReferences ?? []).some((r) => r.uid === cr.metadata?.uid);
+      if (!k.namespaced || crossNamespace || unowned || finishedJobs.includes(child)) {
+        await box.client.delete(child, child.metadata!.name!, { namespace: child.metadata?.namespace, propagationPolicy: 'Background' }).catch((e) => {
+          if (!isNotFound(e)) throw e;
+        });
+      }
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,153 @@
+// The Runtime: every enabled CRD of a Katalog becomes an OperatorBox in this process. It owns
+// what the boxes share — the client, the informer factory, one watch per child kind (events are
+// routed to the owning box by label), the applier and the event recorder. A CRD that is not
+// served yet does not hold the others back: its box waits in the background and starts when the
+// CRD appears.
+import { Applier, EventRecorder, InformerFactory, type Informer, type KubeClient, type KubeObject } from '../kube/index.ts';
+import type { Katalog } from '../katalog/model.ts';
+import { LABEL_CRD, LABEL_MANAGED_BY, LABEL_OWNER, LABEL_OWNER_NAMESPACE, MANAGED_BY_VALUE, labelValue } from './resources/index.ts';
+import { OperatorBox } from './operator-box.ts';
+import type { ChildKind } from './children.ts';
+import type { EventSink, Log } from './box-context.ts';
+
+export interface RuntimeOptions {
+  client: KubeClient;
+  log: Log;
+  /** Server-side apply field manager and event reporting controller. Default `orkestra`. */
+  fieldManager?: string;
+  /** This process's identity (events' reportingInstance, leader election). */
+  identity?: string;
+  /** Watch (and manage) only this namespace; default: all namespaces. */
+  namespace?: string;
+  /** How long to wait between attempts to start a box whose CRD is not served. */
+  retryMs?: number;
+  onReconciled?(box: OperatorBox, ok: boolean, seconds: number): void;
+}
+
+export class Runtime {
+  readonly katalog: Katalog;
+  readonly client: KubeClient;
+  readonly factory: InformerFactory;
+  readonly applier: Applier;
+  readonly recorder: EventRecorder;
+  readonly boxes = new Map<string, OperatorBox>();
+  private readonly log: Log;
+  private readonly opts: RuntimeOptions;
+  private readonly childKinds = new Map<string, Promise<ChildKind>>();
+  /** Label value of LABEL_CRD → box. */
+  private readonly byCrdLabel = new Map<string, OperatorBox>();
+  private workersOn = false;
+  private stopped = false;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+
+  constructor(katalog: Katalog, opts: RuntimeOptions) {
+    this.katalog = katalog;
+    this.opts = opts;
+    this.client = opts.client;
+    this.log = opts.log;
+    const manager = opts.fieldManager ?? 'orkestra';
+    this.factory = new InformerFactory(opts.client, {
+      onError: (err, phase) => this.log.warn({ err: err instanceof Error ? err.message : String(err), phase }, 'watch error; retrying'),
+    });
+    this.applier = new Applier(opts.client, { fieldManager: manager, force: true });
+    this.recorder = new EventRecorder(opts.client, {
+      reportingController: `orkestra.orkspace.io/${manager}`,
+      reportingInstance: opts.identity ?? manager,
+      onError: (err) => this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'event not recorded'),
+    });
+    const events: EventSink = {
+      emit: (regarding, type, reason, action, note) => {
+        void this.recorder.record(regarding, { type, reason, action, note });
+      },
+    };
+    for (const entry of katalog.crds) {
+      if (!entry.enabled) continue;
+      const box = new OperatorBox(entry, {
+        katalog,
+        client: opts.client,
+        factory: this.factory,
+        applier: this.applier,
+        events,
+        log: opts.log,
+        namespace: opts.namespace,
+        childKind: (key, apiVersion, kind) => this.childKind(key, apiVersion, kind),
+        crossInformer: (name) => this.boxes.get(name)?.crInformer,
+        onReconciled: opts.onReconciled,
+      });
+      this.boxes.set(entry.name, box);
+      this.byCrdLabel.set(labelValue(box.crdName), box);
+    }
+  }
+
+  /** Starts every box's informers and waits for their caches (boxes whose CRD is missing wait in the background). */
+  async startInformers(syncTimeoutMs = 60_000): Promise<void> {
+    await Promise.all([...this.boxes.values()].map((b) => this.prepare(b, syncTimeoutMs)));
+  }
+
+  /** Starts reconciling in every prepared box (and in boxes that become ready later). */
+  startWorkers(): void {
+    this.workersOn = true;
+    for (const b of this.boxes.values()) if (b.crInformer && b.healthSnapshot().state !== 'running') b.startWorkers();
+  }
+
+  async stop(deadlineMs = 30_000): Promise<void> {
+    this.stopped = true;
+    for (const t of this.retryTimers) clearTimeout(t);
+    await Promise.all([...this.boxes.values()].map((b) => b.stop(deadlineMs)));
+    await this.recorder.flush().catch(() => undefined);
+    await this.factory.stop();
+  }
+
+  private async prepare(box: OperatorBox, syncTimeoutMs: number): Promise<void> {
+    try {
+      await box.prepare();
+      await box.waitForSync(syncTimeoutMs);
+      this.log.info({ crd: box.entry.name, kind: box.entry.apiTypes.kind, workers: box.entry.operatorBox.workers }, 'operator ready');
+      if (this.workersOn) box.startWorkers();
+    } catch (err) {
+      box.setWaiting(err);
+      this.log.warn({ crd: box.entry.name, err: err instanceof Error ? err.message : String(err) }, 'operator waiting for its CRD');
+      if (this.stopped) return;
+      const t = setTimeout(() => {
+        this.retryTimers.delete(t);
+        void this.prepare(box, syncTimeoutMs);
+      }, this.opts.retryMs ?? 5_000);
+      t.unref();
+      this.retryTimers.add(t);
+    }
+  }
+
+  /** One informer per child kind for all boxes: it watches only objects Orkestra manages. */
+  private childKind(key: string, apiVersion: string, kind: string): Promise<ChildKind> {
+    const id = `${apiVersion}:${kind}`;
+    let p = this.childKinds.get(id);
+    if (!p) {
+      p = (async () => {
+        const info = await this.client.resource({ apiVersion, kind });
+        const scope = { labelSelector: `${LABEL_MANAGED_BY}=${MANAGED_BY_VALUE}`, namespace: info.namespaced ? this.opts.namespace : undefined };
+        const informer = await this.factory.informer(info, scope);
+        informer.addEventHandler({
+          onAdd: (o, initial) => { if (!initial) this.route(o); },
+          onUpdate: (_old, o) => this.route(o),
+          onDelete: (o) => this.route(o),
+        });
+        return { key, apiVersion, kind, namespaced: info.namespaced, informer };
+      })();
+      this.childKinds.set(id, p);
+      p.catch(() => this.childKinds.delete(id));
+    }
+    return p.then((k) => (k.key === key ? k : { ...k, key }));
+  }
+
+  /** A child changed: wake its owner's box. */
+  private route(child: KubeObject): void {
+    const l = child.metadata?.labels ?? {};
+    const box = this.byCrdLabel.get(l[LABEL_CRD] ?? '');
+    if (box && l[LABEL_OWNER]) box.enqueueOwnerOf(child, l[LABEL_OWNER], l[LABEL_OWNER_NAMESPACE]);
+  }
+
+  /** Cross lookups read this box's cache. */
+  informerOf(crd: string): Informer | undefined {
+    return this.boxes.get(crd)?.crInformer;
+  }
+}
