@@ -12,3 +12,5 @@ export { Applier, type ApplyResult, type ApplierOptions } from './apply.ts';
 export { findDifference, isUnchanged, parseQuantity, type Difference } from './compare.ts';
 export { RequestCounter, type RequestFilter } from './metrics.ts';
 export * from './types.ts';
+export { EventRecorder, aggregationKey, microTime, type EventInput, type EventRecorderOptions, type EventRecorderStats } from './events.ts';
+export { LeaderElector, type LeaderElectionOptions, type LeaderCallbacks } from './leader.ts';

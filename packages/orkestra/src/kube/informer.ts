@@ -253,6 +253,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.watchController = ac;
     const onStop = (): void => ac.abort();
     this.stopController.signal.addEventListener('abort', onStop, { once: true });
+    if (this.stopController.signal.aborted) ac.abort(); // stop() came before this watch
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
     const arm = (): void => {

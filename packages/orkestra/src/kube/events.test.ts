@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeClient } from './client.ts';
+import { EventRecorder, aggregationKey, microTime } from './events.ts';
+
+const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', uid: 'u-1' } };
+const ev = { type: 'Warning' as const, reason: 'Failed', action: 'Apply', note: 'boom' };
+
+test('aggregation key: same regarding, type, reason, action and note aggregate; any difference does not', () => {
+  const k = aggregationKey(pod, ev);
+  assert.equal(aggregationKey({ ...pod, metadata: { ...pod.metadata } }, { ...ev }), k);
+  assert.notEqual(aggregationKey(pod, { ...ev, note: 'other' }), k);
+  assert.notEqual(aggregationKey(pod, { ...ev, reason: 'Other' }), k);
+  assert.notEqual(aggregationKey(pod, { ...ev, action: 'Delete' }), k);
+  assert.notEqual(aggregationKey(pod, { ...ev, type: 'Normal' }), k);
+  assert.notEqual(aggregationKey({ ...pod, metadata: { ...pod.metadata, uid: 'u-2' } }, ev), k);
+  // Without a uid the object's coordinates identify it.
+  const noUid = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' } };
+  assert.notEqual(aggregationKey(noUid, ev), aggregationKey({ ...noUid, metadata: { name: 'q', namespace: 'ns' } }, ev));
+  assert.equal(microTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678)), '2026-01-02T03:04:05.678000Z');
+});
+
+async function fakeEventsServer(failCreates = false): Promise<{ url: string; calls: { method: string; path: string; body: Record<string, unknown> }[]; close: () => Promise<void> }> {
+  const calls: { method: string; path: string; body: Record<string, unknown> }[] = [];
+  const server = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      if (req.url?.startsWith('/apis/events.k8s.io/v1') && !req.url.includes('/namespaces')) {
+        res.end(JSON.stringify({ resources: [{ name: 'events', namespaced: true, kind: 'Event', verbs: ['create', 'patch'] }] }));
+        return;
+      }
+      const body = data ? (JSON.parse(data) as Record<string, unknown>) : {};
+      calls.push({ method: req.method ?? '', path: req.url ?? '', body });
+      if (failCreates) {
+        res.statusCode = 500;
+        res.end(JSON.stringify({ kind: 'Status', reason: 'InternalError', message: 'nope' }));
+        return;
+      }
+      res.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+function client(server: string): KubeClient {
+  return KubeClient.fromKubeConfig({ access: { source: 't', server, namespace: 'default', tls: { insecureSkipTlsVerify: false }, auth: { type: 'none' } } });
+}
+
+test('repeats within the window become one Event with a series; the burst limit drops the excess', async () => {
+  const fake = await fakeEventsServer();
+  const c = client(fake.url);
+  let now = 1_000_000;
+  const rec = new EventRecorder(c, { reportingController: 'orkestra.dev/test', reportingInstance: 'pod-1', seriesFlushMs: 10, burst: 2, refillPerSecond: 0, now: () => now });
+  for (let i = 0; i < 5; i++) {
+    now += 1000;
+    await rec.record(pod, ev);
+  }
+  await rec.flush();
+  const creates = fake.calls.filter((x) => x.method === 'POST');
+  const patches = fake.calls.filter((x) => x.method === 'PATCH');
+  assert.equal(creates.length, 1);
+  assert.equal(creates[0].body.reportingController, 'orkestra.dev/test');
+  assert.deepEqual(creates[0].body.regarding, { apiVersion: 'v1', kind: 'Pod', name: 'p', namespace: 'ns', uid: 'u-1' });
+  assert.ok(patches.length >= 1 && patches.length <= 4);
+  assert.deepEqual((patches.at(-1)!.body as { series: unknown }).series, { count: 5, lastObservedTime: microTime(now) });
+  assert.ok(patches.every((p) => p.path === `/apis/events.k8s.io/v1/namespaces/ns/events/${String((creates[0].body.metadata as { name: string }).name)}`));
+
+  // A different note is a new Event; with burst 2 the third distinct one is dropped.
+  await rec.record(pod, { ...ev, note: 'second' });
+  await rec.record(pod, { ...ev, note: 'third' });
+  assert.equal(fake.calls.filter((x) => x.method === 'POST').length, 2);
+  assert.equal(rec.stats.dropped, 1);
+
+  // After the window a repeat starts a new Event.
+  now += 11 * 60_000;
+  const rec2 = new EventRecorder(c, { reportingController: 'x', reportingInstance: 'y', now: () => now });
+  await rec2.record(pod, ev);
+  now += 11 * 60_000;
+  await rec2.record(pod, ev);
+  assert.equal(rec2.stats.created, 2);
+  c.close();
+  await fake.close();
+});
+
+test('recording never throws, even when the server refuses every write', async () => {
+  const fake = await fakeEventsServer(true);
+  const c = client(fake.url);
+  const errors: unknown[] = [];
+  const rec = new EventRecorder(c, { reportingController: 'x', reportingInstance: 'y', onError: (e) => errors.push(e) });
+  await rec.record(pod, ev);
+  await rec.record({ kind: 'Nope' }, ev); // no apiVersion: cannot even be mapped
+  await rec.flush();
+  assert.equal(rec.stats.failed, 2);
+  assert.equal(errors.length, 2);
+  c.close();
+  await fake.close();
+});
