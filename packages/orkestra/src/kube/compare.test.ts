@@ -93,7 +93,7 @@ test('a changed value, a removed list item and a new field are changes, with the
   assert.equal(findDifference(image.spec, live.spec)?.path, 'template.spec.containers[name=app].image');
 
   const cpu = structuredClone(desired);
-  cpu.spec.template.spec.containers[0].resources.requests.cpu = '200m';
+  cpu.spec.template.spec.containers[0].resources!.requests.cpu = '200m';
   assert.equal(findDifference(cpu, live)?.path, 'spec.template.spec.containers[name=app].resources.requests.cpu');
 
   const fewer = structuredClone(desired);
