@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   namespace?: string;
   /** How long to wait between attempts to start a box whose CRD is not served. */
   retryMs?: number;
+  /** Base server-side watch timeout of every informer (watches reopen after t–2t; bounds how long a quiet watch goes unheard). */
+  watchTimeoutSeconds?: number;
   onReconciled?(box: OperatorBox, ok: boolean, seconds: number): void;
 }
 
@@ -47,6 +49,7 @@ export class Runtime {
     this.log = opts.log;
     const manager = opts.fieldManager ?? 'orkestra';
     this.factory = new InformerFactory(opts.client, {
+      ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
       onError: (err, phase) => this.log.warn({ err: err instanceof Error ? err.message : String(err), phase }, 'watch error; retrying'),
     });
     this.applier = new Applier(opts.client, { fieldManager: manager, force: true });
