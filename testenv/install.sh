@@ -58,3 +58,5 @@ step "build etcd" build_etcd
 step "build kubernetes (apiserver, controller-manager, scheduler)" build_k8s
 step "build kwok" build_kwok
 step "kwok stages" kwok_stages
+# The Go text/template oracle the template engine's differential tests compare against.
+step "build template oracle" bash "$TESTENV_DIR/go/tmploracle/build.sh" >/dev/null
