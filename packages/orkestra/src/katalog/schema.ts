@@ -165,6 +165,11 @@ const container = {
   affinity: anyMap.optional(),
   serviceAccountName: str.optional(),
   workingDirectory: str.optional(),
+  workingDir: str.optional(),
+  containerName: str.optional(),
+  initContainers: z.array(anyMap).optional(),
+  terminationGracePeriodSeconds: intLike.optional(),
+  podAnnotations: strMap.optional(),
   securityContext: looseBlock.optional(),
   podSecurity: looseBlock.optional(),
   volumes: z.array(anyMap).optional(),
@@ -187,8 +192,9 @@ const jobFields = {
   parallelism: intLike.optional(),
 };
 const policyRule = z.strictObject({
-  apiGroups: strList.optional(), resources: strList.optional(), verbs: strList, resourceNames: strList.optional(),
-  nonResourceURLs: strList.optional(),
+  // Lists may be written as comma strings (`verbs: "get,list,watch"`).
+  apiGroups: z.union([strList, str]).optional(), resources: z.union([strList, str]).optional(), verbs: z.union([strList, str]),
+  resourceNames: z.union([strList, str]).optional(), nonResourceURLs: z.union([strList, str]).optional(),
 });
 const subject = z.strictObject({ kind: str, name: str, namespace: str.optional(), apiGroup: str.optional() });
 const binding = {
@@ -196,6 +202,8 @@ const binding = {
   role: str.optional(),
   subjects: z.array(subject).optional(),
   serviceAccount: str.optional(),
+  serviceAccounts: strList.optional(),
+  clusterRole: str.optional(),
 };
 const crossNamespaceCopy = { toNamespaces: z.union([strList, str]).optional(), fromNamespace: str.optional() };
 
@@ -203,7 +211,7 @@ export const RESOURCE_SCHEMAS = {
   namespaces: z.strictObject({ ...common }),
   secrets: z.strictObject({
     ...common, ...crossNamespaceCopy,
-    type: str.optional(), data: strMap.optional(), stringData: strMap.optional(), fromSecret: str.optional(),
+    type: str.optional(), data: strMap.optional(), stringData: strMap.optional(), encodedData: strMap.optional(), fromSecret: str.optional(),
     immutable: boolLike.optional(),
     tls: z.strictObject({ commonName: str.optional(), dnsNames: z.union([strList, str]).optional(), validFor: duration.optional() }).optional(),
   }),
@@ -216,7 +224,10 @@ export const RESOURCE_SCHEMAS = {
     ingress: z.array(anyMap).optional(), egress: z.array(anyMap).optional(),
   }),
   resourceQuotas: z.strictObject({ ...common, profile: str.optional(), hard: strMap.optional(), scopes: strList.optional() }),
-  limitRanges: z.strictObject({ ...common, profile: str.optional(), limits: z.array(anyMap).optional() }),
+  limitRanges: z.strictObject({
+    ...common, profile: str.optional(), limits: z.array(anyMap).optional(),
+    default: strMap.optional(), defaultRequest: strMap.optional(), min: strMap.optional(), max: strMap.optional(),
+  }),
   clusterRoles: z.strictObject({ ...common, rules: z.array(policyRule).optional(), aggregationRule: anyMap.optional() }),
   clusterRoleBindings: z.strictObject({ ...common, ...binding }),
   serviceAccounts: z.strictObject({
@@ -228,6 +239,7 @@ export const RESOURCE_SCHEMAS = {
   /** Any other kind as a templated manifest (reference §10.7 calls the key `custom`). */
   custom: z.looseObject({
     ...common,
+    clusterScoped: boolLike.optional(),
     apiVersion: str,
     kind: str,
     metadata: z.looseObject({ name: str.optional(), namespace: str.optional(), labels: strMap.optional(), annotations: strMap.optional() }).optional(),
@@ -236,6 +248,7 @@ export const RESOURCE_SCHEMAS = {
   replicaSets: z.strictObject({ ...common, ...container, ...replicated, image: str }),
   deployments: z.strictObject({
     ...common, ...container, ...replicated, image: str,
+    minReadySeconds: intLike.optional(), revisionHistoryLimit: intLike.optional(),
     rollingUpdate: z.strictObject({ profile: str.optional(), maxSurge: z.union([intLike, str]).optional(), maxUnavailable: z.union([intLike, str]).optional() }).optional(),
     strategy: looseBlock.optional(),
   }),
@@ -247,6 +260,8 @@ export const RESOURCE_SCHEMAS = {
     port: intLike.optional(),
     targetPort: z.union([intLike, str]).optional(),
     nodePort: intLike.optional(),
+    portName: str.optional(),
+    loadBalancerClass: str.optional(),
     ports: z.array(port).optional(),
     selector: strMap.optional(),
     clusterIP: str.optional(),
@@ -273,12 +288,12 @@ export const RESOURCE_SCHEMAS = {
   persistentVolumes: z.strictObject({
     ...common,
     storage: str.optional(), capacity: strMap.optional(), accessModes: strList.optional(), storageClassName: str.optional(),
-    persistentVolumeReclaimPolicy: str.optional(), volumeMode: str.optional(),
+    persistentVolumeReclaimPolicy: str.optional(), reclaimPolicy: str.optional(), nodeAffinity: anyMap.optional(), volumeMode: str.optional(),
     hostPath: z.union([str, anyMap]).optional(), nfs: anyMap.optional(), csi: anyMap.optional(),
   }),
   persistentVolumeClaims: z.strictObject({
     ...common,
-    storage: str.optional(), accessModes: strList.optional(), storageClassName: str.optional(),
+    storage: str.optional(), size: str.optional(), resources: anyMap.optional(), accessModes: strList.optional(), storageClassName: str.optional(),
     volumeMode: str.optional(), volumeName: str.optional(), selector: anyMap.optional(),
   }),
   ingresses: z.strictObject({
@@ -286,13 +301,16 @@ export const RESOURCE_SCHEMAS = {
     ingressClassName: str.optional(), host: str.optional(), path: str.optional(),
     pathType: z.enum(['Prefix', 'Exact', 'ImplementationSpecific']).optional(),
     serviceName: str.optional(), servicePort: z.union([intLike, str]).optional(),
+    tlsSecretName: str.optional(), defaultBackend: anyMap.optional(), className: str.optional(),
     tls: z.union([z.array(anyMap), boolLike, anyMap]).optional(), rules: z.array(anyMap).optional(),
   }),
   horizontalPodAutoscalers: z.strictObject({
     ...common,
     target: z.union([str, anyMap]).optional(), scaleTargetRef: anyMap.optional(),
     minReplicas: intLike.optional(), maxReplicas: intLike.optional(),
+    targetCPUUtilization: intLike.optional(), targetMemoryUtilization: intLike.optional(),
     targetCPUUtilizationPercentage: intLike.optional(), targetMemoryUtilizationPercentage: intLike.optional(),
+    targetKind: str.optional(), min: intLike.optional(), max: intLike.optional(),
     metrics: z.array(anyMap).optional(), behavior: anyMap.optional(), profile: str.optional(),
   }),
   podDisruptionBudgets: z.strictObject({
