@@ -135,13 +135,13 @@ export class KubeClient {
     return { items, resourceVersion: rv, pages };
   }
 
-  async create<T extends KubeObject = KubeObject>(obj: T, opts: WriteOptions & { namespace?: string } = {}): Promise<T> {
+  async create<T extends KubeObject = KubeObject>(obj: KubeObject, opts: WriteOptions & { namespace?: string } = {}): Promise<T> {
     const r = await this.resource(obj);
     return this.send<T>(r, 'create', { method: 'POST', path: this.path(r, this.ns(r, opts.namespace, obj)), query: writeQuery(opts), body: obj });
   }
 
   /** PUT: replaces the object; obj.metadata.resourceVersion, if set, is an optimistic-concurrency precondition. */
-  async replace<T extends KubeObject = KubeObject>(obj: T, opts: WriteOptions & { subresource?: string } = {}): Promise<T> {
+  async replace<T extends KubeObject = KubeObject>(obj: KubeObject, opts: WriteOptions & { subresource?: string } = {}): Promise<T> {
     const r = await this.resource(obj);
     return this.send<T>(r, 'update', { method: 'PUT', path: this.path(r, this.ns(r, undefined, obj), nameOf(obj), opts.subresource), query: writeQuery(opts), body: obj }, opts.subresource);
   }

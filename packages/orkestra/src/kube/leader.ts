@@ -30,13 +30,13 @@ export interface LeaderElectionOptions extends LeaderCallbacks {
   onError?(err: unknown): void;
 }
 
-interface LeaseSpec {
+type LeaseSpec = {
   holderIdentity?: string;
   leaseDurationSeconds?: number;
   acquireTime?: string;
   renewTime?: string;
   leaseTransitions?: number;
-}
+};
 interface Lease extends KubeObject {
   spec?: LeaseSpec;
 }

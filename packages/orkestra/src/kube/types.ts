@@ -31,6 +31,10 @@ export interface KubeObject {
   apiVersion?: string;
   kind?: string;
   metadata?: ObjectMeta;
+  /** Common top-level fields, typed loosely so callers can read them without casts. */
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  data?: Record<string, string>;
   [key: string]: unknown;
 }
 
