@@ -1,11 +1,13 @@
 // The informer against the real control plane: recovery after the API server restarts, an
 // honest 410 Gone (etcd compacted past the informer's resourceVersion) leading to a relist,
-// and a 5,000-object initial list in pages.
-import { test } from 'node:test';
+// and a 5,000-object initial list in pages. These tests run against a private kube-apiserver
+// (test/support/private-apiserver.ts) on the shared etcd: killing it disturbs no other suite,
+// and other suites restarting the shared API server cannot disturb these.
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Informer, InformerFactory, type KubeClient, type KubeObject } from '../../packages/orkestra/src/kube/index.ts';
-import { down, up } from '../../testenv/cluster.ts';
-import { testClient, testNamespace, waitFor } from '../support/kube.ts';
+import { startPrivateApiServer, type PrivateApiServer } from '../support/private-apiserver.ts';
+import { testClient, uniqueName, waitFor } from '../support/kube.ts';
 
 const CM = { apiVersion: 'v1', kind: 'ConfigMap' };
 const ETCD = 'http://127.0.0.1:12379';
@@ -43,6 +45,22 @@ async function changeObjects(client: KubeClient, ns: string): Promise<void> {
   for (let i = 0; i < 3; i++) await retry(() => client.create(configMap(ns, `new-${i}`)));
 }
 
+/** A private API server and a client for it, both closed when the test ends. */
+async function privateServer(t: TestContext): Promise<{ api: PrivateApiServer; client: KubeClient }> {
+  const api = await startPrivateApiServer();
+  t.after(() => api.close());
+  const { client } = testClient({ path: api.kubeconfigPath });
+  t.after(() => client.close());
+  return { api, client };
+}
+
+/** A namespace on the private server: no cleanup needed, its whole etcd prefix is dropped. */
+async function privateNamespace(client: KubeClient, prefix: string): Promise<string> {
+  const name = uniqueName(`ork-${prefix}`);
+  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  return name;
+}
+
 async function seed(client: KubeClient, ns: string, n: number, concurrency = 16): Promise<void> {
   let next = 0;
   await Promise.all(
@@ -56,9 +74,8 @@ async function seed(client: KubeClient, ns: string, n: number, concurrency = 16)
 }
 
 test('an informer survives an API server restart and its cache equals the server within 10 s of the server coming back', async (t) => {
-  const { client } = testClient();
-  t.after(() => client.close());
-  const ns = await testNamespace(t, client, 'inf-restart');
+  const { api, client } = await privateServer(t);
+  const ns = await privateNamespace(client, 'inf-restart');
   await seed(client, ns, 10);
   const informer = new Informer(client, await client.resource(CM), { namespace: ns });
   t.after(() => informer.stop());
@@ -66,8 +83,8 @@ test('an informer survives an API server restart and its cache equals the server
   await informer.waitForSync(10_000);
   assert.ok(sameState(state(informer.list()), await serverState(client, ns)));
 
-  await down(['kube-apiserver'], { kill: true });
-  await up('kube-apiserver');
+  await api.kill();
+  await api.start();
   const back = Date.now();
   await changeObjects(client, ns);
   const expected = await serverState(client, ns);
@@ -83,9 +100,8 @@ test('an informer survives an API server restart and its cache equals the server
 });
 
 test('410 Gone: etcd compacted past the informer resourceVersion forces a relist that emits the difference', async (t) => {
-  const { client } = testClient();
-  t.after(() => client.close());
-  const ns = await testNamespace(t, client, 'inf-gone');
+  const { api, client } = await privateServer(t);
+  const ns = await privateNamespace(client, 'inf-gone');
   await seed(client, ns, 10);
   const informer = new Informer(client, await client.resource(CM), { namespace: ns });
   t.after(() => informer.stop());
@@ -100,13 +116,13 @@ test('410 Gone: etcd compacted past the informer resourceVersion forces a relist
 
   // With the API server down, advance etcd's revision and compact everything before it: the
   // informer's resourceVersion is now older than anything the server can resume from.
-  await down(['kube-apiserver'], { kill: true });
+  await api.kill();
   const bump = await etcd('/v3/kv/put', { key: Buffer.from('orkestra-e2e/compaction-bump').toString('base64'), value: Buffer.from(ns).toString('base64') });
   const rev = Number(bump.header.revision);
   assert.ok(rev > rvBefore, `etcd revision ${rev} > informer resourceVersion ${rvBefore}`);
   await etcd('/v3/kv/compaction', { revision: String(rev), physical: true });
   await etcd('/v3/kv/deleterange', { key: Buffer.from('orkestra-e2e/compaction-bump').toString('base64') });
-  await up('kube-apiserver');
+  await api.start();
   const back = Date.now();
   await changeObjects(client, ns);
   const expected = await serverState(client, ns);
@@ -119,9 +135,12 @@ test('410 Gone: etcd compacted past the informer resourceVersion forces a relist
 });
 
 test('5,000 objects are listed in pages of 500 (10 list requests) by the client and by the informer', async (t) => {
-  const { client, requests } = testClient();
+  // Also on a private server: 5,000 objects are load the shared control plane need not carry.
+  const api = await startPrivateApiServer();
+  t.after(() => api.close());
+  const { client, requests } = testClient({ path: api.kubeconfigPath });
   t.after(() => client.close());
-  const ns = await testNamespace(t, client, 'inf-5000');
+  const ns = await privateNamespace(client, 'inf-5000');
   let t0 = Date.now();
   await seed(client, ns, 5000, 32);
   const seedMs = Date.now() - t0;
