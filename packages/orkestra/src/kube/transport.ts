@@ -96,7 +96,15 @@ export class Transport {
 
   private async send(spec: RequestSpec, streaming: boolean): Promise<IncomingMessage> {
     let cred = await this.credentials.get();
-    let res = await this.attempt(spec, cred, streaming);
+    let res: IncomingMessage;
+    try {
+      res = await this.attempt(spec, cred, streaming);
+    } catch (e) {
+      // A keep-alive socket the server closed while idle fails at once on reuse; the request never
+      // reached the server, so an idempotent one is sent again on a fresh connection.
+      if (!(e instanceof ConnectionError && staleSocket.has(e)) || spec.method === 'POST') throw e;
+      res = await this.attempt(spec, cred, streaming);
+    }
     if (res.statusCode === 401 && this.credentials.refreshable) {
       res.resume();
       this.credentials.invalidate();
@@ -166,7 +174,9 @@ export class Transport {
         if (settled) return; // surfaces through the response stream instead
         settled = true;
         record(0);
-        reject(new ConnectionError(this.server.origin, err.code ?? 'ERROR', err.message));
+        const ce = new ConnectionError(this.server.origin, err.code ?? 'ERROR', err.message);
+        if (req.reusedSocket && err.code === 'ECONNRESET') staleSocket.add(ce);
+        reject(ce);
       });
       if (!streaming) {
         req.setTimeout(spec.timeoutMs ?? this.timeoutMs, () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
@@ -196,6 +206,9 @@ export class Transport {
     return agent;
   }
 }
+
+/** Errors that came from reusing a keep-alive socket the server had already closed. */
+const staleSocket = new WeakSet<ConnectionError>();
 
 export function encodeQuery(q: Query): string {
   const p = new URLSearchParams();
