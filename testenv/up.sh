@@ -83,11 +83,8 @@ args_kube-apiserver() {
     --allow-privileged=true --disable-admission-plugins=ServiceAccount \
     --endpoint-reconciler-type=none --profiling=false
 }
-# Client-side rate limits well above the defaults (KCM 20/30, scheduler 50/100): with several
-# suites creating hundreds of pods at once the defaults throttled Deployments to ~40 s to Ready.
 kcm_common() {
-  echo --kubeconfig="$KC" --authentication-kubeconfig="$KC" --authorization-kubeconfig="$KC" --leader-elect=false \
-    --kube-api-qps=200 --kube-api-burst=400
+  echo --kubeconfig="$KC" --authentication-kubeconfig="$KC" --authorization-kubeconfig="$KC" --leader-elect=false
 }
 args_kube-controller-manager() {
   echo $(kcm_common) --bind-address=127.0.0.1 --secure-port=$KCM_PORT \

@@ -164,7 +164,8 @@ test('a Deployment reaches readyReplicas == replicas (controller-manager, schedu
       const o = (await client.get(DEPLOYMENT, 'ready', { namespace: ns })) as KubeObject & { status?: { readyReplicas?: number } };
       return o.status?.readyReplicas === 3 ? o : undefined;
     },
-    { timeoutMs: 60_000, intervalMs: 200, message: 'readyReplicas == 3' },
+    // Seconds on a quiet cluster; other suites' load on the shared controller-manager can stretch it.
+    { timeoutMs: 120_000, intervalMs: 200, message: 'readyReplicas == 3' },
   );
   assert.equal((d.spec as { replicas: number }).replicas, 3);
   const pods = await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: ns, labelSelector: 'app=ready' });
