@@ -314,8 +314,9 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.backoff.reset();
     const obj = this.prepare(ev.object as T);
     if (ev.type === 'DELETED') {
-      const old = this.store.delete(objectKey(obj));
-      this.emitDelete(old ?? obj);
+      // The event carries the final state (e.g. with deletionTimestamp): deliver that.
+      this.store.delete(objectKey(obj));
+      this.emitDelete(obj);
     } else {
       const old = this.store.set(obj);
       if (old) this.emitUpdate(old, obj);
