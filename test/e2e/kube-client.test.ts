@@ -157,8 +157,9 @@ test('a Deployment reaches readyReplicas == replicas (controller-manager, schedu
   const { client } = testClient();
   t.after(() => client.close());
   const ns = await testNamespace(t, client, 'client-deploy');
-  await client.apply(deployment(ns, 'ready', 3), { fieldManager: 'orkestra-e2e' });
   const t0 = Date.now();
+  const created = await client.apply(deployment(ns, 'ready', 3), { fieldManager: 'orkestra-e2e' });
+  assert.equal(created.status?.readyReplicas, undefined, 'a new Deployment is not ready yet');
   const d = await waitFor(
     async () => {
       const o = (await client.get(DEPLOYMENT, 'ready', { namespace: ns })) as KubeObject & { status?: { readyReplicas?: number } };
@@ -170,7 +171,7 @@ test('a Deployment reaches readyReplicas == replicas (controller-manager, schedu
   assert.equal((d.spec as { replicas: number }).replicas, 3);
   const pods = await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: ns, labelSelector: 'app=ready' });
   assert.equal(pods.items.length, 3);
-  console.error(`[kube-client] Deployment ready (3/3) in ${Date.now() - t0} ms`);
+  console.error(`[kube-client] Deployment ready (3/3) ${Date.now() - t0} ms after the apply was sent`);
 });
 
 test('events: repeats of one event become one events.k8s.io Event with a series', async (t) => {
