@@ -9,7 +9,7 @@ import { startOperator, type RunningOperator } from '../../packages/orkestra/src
 import { select, sum } from '../../packages/orkestra/src/api/prom-text.ts';
 import { kubeconfigPath, repoDir } from '../../testenv/cluster.ts';
 import { createNamespace, deleteNamespace, testClient, waitFor } from './operator-support.ts';
-import { getJson, scrape } from './operability-support.ts';
+import { getJson, scrape, releaseCrs } from './operability-support.ts';
 
 const WEBSITE = { apiVersion: 'demo.orkestra.io/v1alpha1', kind: 'Website' };
 const N = 3;
@@ -35,6 +35,7 @@ before(async () => {
 
 after(async () => {
   await op?.stop();
+  await releaseCrs(client, WEBSITE, ns).catch(() => undefined);
   await deleteNamespace(client, ns);
   client.close();
 });

@@ -8,7 +8,7 @@ import { RequestCounter, type KubeClient, type KubeObject } from '../../packages
 import { startOperator, type RunningOperator } from '../../packages/orkestra/src/cli/run.ts';
 import { kubeconfigPath, repoDir } from '../../testenv/cluster.ts';
 import { createNamespace, deleteNamespace, testClient, waitFor } from './operator-support.ts';
-import { LEASE_RESOURCE, WRITE_VERBS } from './operability-support.ts';
+import { LEASE_RESOURCE, WRITE_VERBS, releaseCrs } from './operability-support.ts';
 
 const WEBSITE = { apiVersion: 'demo.orkestra.io/v1alpha1', kind: 'Website' };
 const LEASE = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' };
@@ -33,6 +33,7 @@ before(async () => {
 
 after(async () => {
   await op?.stop(5_000);
+  await releaseCrs(client, WEBSITE, ns).catch(() => undefined);
   await deleteNamespace(client, ns);
   client.close();
 });

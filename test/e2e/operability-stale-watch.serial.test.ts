@@ -11,7 +11,7 @@ import { startOperator, type RunningOperator } from '../../packages/orkestra/src
 import { select } from '../../packages/orkestra/src/api/prom-text.ts';
 import { down, isRunning, kubeconfigPath, repoDir, up } from '../../testenv/cluster.ts';
 import { createNamespace, deleteNamespace, testClient, waitFor } from './operator-support.ts';
-import { getJson, scrape } from './operability-support.ts';
+import { getJson, scrape, releaseCrs } from './operability-support.ts';
 
 const WEBSITE = { apiVersion: 'demo.orkestra.io/v1alpha1', kind: 'Website' };
 const THRESHOLD_S = 5;
@@ -41,6 +41,7 @@ before(async () => {
 after(async () => {
   if (!isRunning('kube-apiserver')) await up('kube-apiserver');
   await op?.stop(5_000);
+  await releaseCrs(client, WEBSITE, ns).catch(() => undefined);
   await deleteNamespace(client, ns).catch(() => undefined);
   client.close();
 });

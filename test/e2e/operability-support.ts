@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { kubeconfigPath, repoDir } from '../../testenv/cluster.ts';
 import { parsePrometheusText, sum, type ParsedMetrics } from '../../packages/orkestra/src/api/prom-text.ts';
+import type { KubeClient } from '../../packages/orkestra/src/kube/index.ts';
 import { waitFor } from './operator-support.ts';
 
 export const ORK_BIN = join(repoDir, 'packages/orkestra/bin/ork.ts');
@@ -110,4 +111,13 @@ export async function isLeader(url: string): Promise<boolean> {
 export async function killAll(procs: (OrkProcess | undefined)[]): Promise<void> {
   for (const p of procs) p?.kill('SIGKILL');
   await Promise.all(procs.map((p) => p?.exited));
+}
+
+/**
+ * Removes the finalizers of the CRs left in a namespace once no operator runs any more, so that
+ * deleting the namespace does not hang on them.
+ */
+export async function releaseCrs(client: KubeClient, ref: { apiVersion: string; kind: string }, namespace: string): Promise<void> {
+  const items = (await client.list(ref, { namespace })).items.filter((o) => o.metadata?.finalizers?.length);
+  await Promise.all(items.map((o) => client.patch(ref, o.metadata!.name!, { metadata: { finalizers: null } }, { namespace }).catch(() => undefined)));
 }
