@@ -17,7 +17,7 @@ make_pki() {
   mkdir -p "$P"
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=orkestra-testenv-ca" -keyout "$P/ca.key" -out "$P/ca.crt" 2>/dev/null
   openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout "$P/apiserver.key" -out "$P/apiserver.csr" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n' > "$P/srv.ext"
+  printf 'subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n' > "$P/srv.ext"
   openssl x509 -req -days 3650 -in "$P/apiserver.csr" -CA "$P/ca.crt" -CAkey "$P/ca.key" -CAcreateserial -extfile "$P/srv.ext" -out "$P/apiserver.crt" 2>/dev/null
   # The admin identity is in system:masters, like envtest's default user.
   openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=testenv-admin" -keyout "$P/admin.key" -out "$P/admin.csr" 2>/dev/null
@@ -77,7 +77,7 @@ args_kube-apiserver() {
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port=$APISERVER_PORT \
     --cert-dir="$RUN_DIR/apiserver" --tls-cert-file="$P/apiserver.crt" --tls-private-key-file="$P/apiserver.key" \
     --client-ca-file="$P/ca.crt" --authorization-mode=Node,RBAC \
-    --service-cluster-ip-range=10.0.0.0/24 \
+    --service-cluster-ip-range=10.96.0.0/12 \
     --service-account-issuer=https://127.0.0.1:$APISERVER_PORT \
     --service-account-key-file="$P/sa.pub" --service-account-signing-key-file="$P/sa.key" \
     --allow-privileged=true --disable-admission-plugins=ServiceAccount \
@@ -96,7 +96,7 @@ args_kube-scheduler() { echo $(kcm_common) --bind-address=127.0.0.1 --secure-por
 args_kwok() {
   echo --kubeconfig="$KC" --config="$TESTENV_CACHE/kwok-stages.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-    --cidr=10.0.1.0/24 --node-ip=10.0.2.1 --node-lease-duration-seconds=40 --server-address=127.0.0.1:$KWOK_PORT
+    --cidr=10.244.0.0/16 --node-ip=10.0.2.1 --node-lease-duration-seconds=40 --server-address=127.0.0.1:$KWOK_PORT
 }
 
 ready_etcd() { curl -fsS http://127.0.0.1:$ETCD_PORT/health; }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { RequestCounter, type KubeClient, type KubeObject } from '../../packages/orkestra/src/kube/index.ts';
 import type { RunningOperator } from '../../packages/orkestra/src/cli/run.ts';
-import { createNamespace, deleteNamespace, getOrUndefined, runKatalog, testClient, waitFor } from './operator-support.ts';
+import { createNamespace, stopAndClean, getOrUndefined, runKatalog, testClient, waitFor } from './operator-support.ts';
 
 const STACK = { apiVersion: 'kinds.orkestra.io/v1', kind: 'Stack' };
 const CHILDREN: [string, string, string][] = [
@@ -41,8 +41,7 @@ before(async () => {
 });
 
 after(async () => {
-  await op?.stop();
-  await deleteNamespace(client, ns);
+  await stopAndClean(op, client, ns);
   client.close();
 });
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { KubeClient, KubeObject } from '../../packages/orkestra/src/kube/index.ts';
 import type { RunningOperator } from '../../packages/orkestra/src/cli/run.ts';
 import { repoDir } from '../../testenv/cluster.ts';
-import { createNamespace, deleteNamespace, getOrUndefined, runKatalog, testClient, waitFor } from './operator-support.ts';
+import { createNamespace, stopAndClean, getOrUndefined, runKatalog, testClient, waitFor } from './operator-support.ts';
 
 const CONFIGMAP = { apiVersion: 'v1', kind: 'ConfigMap' };
 const SERVICE = { apiVersion: 'v1', kind: 'Service' };
@@ -27,8 +27,7 @@ function exampleEnv(example: string) {
     env.op = await runKatalog(join(repoDir, 'examples', example, 'katalog.yaml'), env.ns);
   });
   after(async () => {
-    await env.op?.stop();
-    await deleteNamespace(client, env.ns);
+    await stopAndClean(env.op, client, env.ns);
   });
   return env;
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { KubeClient, KubeObject } from '../../packages/orkestra/src/kube/index.ts';
 import type { RunningOperator } from '../../packages/orkestra/src/cli/run.ts';
-import { createNamespace, deleteNamespace, getOrUndefined, runKatalog, testClient, waitFor } from './operator-support.ts';
+import { createNamespace, stopAndClean, getOrUndefined, runKatalog, testClient, waitFor } from './operator-support.ts';
 
 const WIDGET = { apiVersion: 'isolation.orkestra.io/v1', kind: 'Widget' };
 const GADGET = { apiVersion: 'isolation.orkestra.io/v1', kind: 'Gadget' };
@@ -23,8 +23,7 @@ before(async () => {
 });
 
 after(async () => {
-  await op?.stop();
-  await deleteNamespace(client, ns);
+  await stopAndClean(op, client, ns);
   client.close();
 });
 

@@ -56,3 +56,27 @@ export async function runKatalog(katalog: string, namespace: string, opts: { ins
     logger: pino({ level: process.env.ORK_TEST_LOG ?? 'silent' }),
   });
 }
+
+/**
+ * Ends a test's operator cleanly: deletes every CR of its CRDs in `namespace` while the operator
+ * still runs (so its finalizer does the cleanup), stops it, drops any finalizer left behind, and
+ * deletes the namespace — which would otherwise hang in Terminating on our finalizer.
+ */
+export async function stopAndClean(op: RunningOperator | undefined, client: KubeClient, namespace: string): Promise<void> {
+  const refs = op ? [...op.runtime.boxes.values()].map((b) => ({ apiVersion: b.apiVersion, kind: b.entry.apiTypes.kind })) : [];
+  const list = async (ref: { apiVersion: string; kind: string }) => (await client.list(ref, { namespace }).catch(() => ({ items: [] as KubeObject[] }))).items;
+  for (const ref of refs) {
+    for (const o of await list(ref)) await client.delete(ref, o.metadata!.name!, { namespace }).catch(() => undefined);
+  }
+  try {
+    await waitFor('the test CRs to be finalized', async () => (await Promise.all(refs.map(list))).every((items) => items.length === 0), 15_000);
+  } finally {
+    await op?.stop();
+    for (const ref of refs) {
+      for (const o of await list(ref)) {
+        await client.patch(ref, o.metadata!.name!, { metadata: { finalizers: null } }, { namespace }).catch(() => undefined);
+      }
+    }
+    await deleteNamespace(client, namespace);
+  }
+}

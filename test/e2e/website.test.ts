@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { KubeClient, KubeObject } from '../../packages/orkestra/src/kube/index.ts';
 import type { RunningOperator } from '../../packages/orkestra/src/cli/run.ts';
 import { repoDir } from '../../testenv/cluster.ts';
-import { createNamespace, deleteNamespace, getOrUndefined, runKatalog, testClient, waitFor } from './operator-support.ts';
+import { createNamespace, stopAndClean, getOrUndefined, runKatalog, testClient, waitFor } from './operator-support.ts';
 
 const WEBSITE = { apiVersion: 'demo.orkestra.io/v1alpha1', kind: 'Website' };
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
@@ -24,8 +24,7 @@ before(async () => {
 });
 
 after(async () => {
-  await op?.stop();
-  await deleteNamespace(client, ns);
+  await stopAndClean(op, client, ns);
   client.close();
 });
 
