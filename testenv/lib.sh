@@ -17,7 +17,12 @@ BIN="$TESTENV_CACHE/bin"
 RUN_DIR="${TESTENV_RUN:-$REPO_DIR/.testenv}"
 
 # Ports: all on 127.0.0.1 (see docs/testenv.md).
-ETCD_PORT=12379 ETCD_PEER_PORT=12380 APISERVER_PORT=16443 KCM_PORT=10257 SCHED_PORT=10259 KWOK_PORT=10247
+# ORK_TESTENV_PORT_OFFSET shifts all of them, so a second control plane (a clean-clone CI check
+# beside a developer's running one) can run on the same machine.
+_o=${ORK_TESTENV_PORT_OFFSET:-0}
+ETCD_PORT=$((12379 + _o)) ETCD_PEER_PORT=$((12380 + _o)) APISERVER_PORT=$((16443 + _o))
+KCM_PORT=$((10257 + _o)) SCHED_PORT=$((10259 + _o)) KWOK_PORT=$((10247 + _o)) ETCD_METRICS_PORT=$((12381 + _o))
+export ETCD_PORT
 
 log() { printf '[testenv %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 

@@ -70,7 +70,7 @@ args_etcd() {
     --listen-client-urls=http://127.0.0.1:$ETCD_PORT --advertise-client-urls=http://127.0.0.1:$ETCD_PORT \
     --listen-peer-urls=http://127.0.0.1:$ETCD_PEER_PORT --initial-advertise-peer-urls=http://127.0.0.1:$ETCD_PEER_PORT \
     --initial-cluster=testenv=http://127.0.0.1:$ETCD_PEER_PORT --unsafe-no-fsync=true --log-level=warn \
-    --listen-metrics-urls=http://127.0.0.1:12381
+    --listen-metrics-urls=http://127.0.0.1:$ETCD_METRICS_PORT
 }
 args_kube-apiserver() {
   echo --etcd-servers=http://127.0.0.1:$ETCD_PORT \

@@ -10,7 +10,7 @@ import { startPrivateApiServer, type PrivateApiServer } from '../support/private
 import { testClient, uniqueName, waitFor } from '../support/kube.ts';
 
 const CM = { apiVersion: 'v1', kind: 'ConfigMap' };
-const ETCD = 'http://127.0.0.1:12379';
+const ETCD = `http://127.0.0.1:${12379 + Number(process.env.ORK_TESTENV_PORT_OFFSET ?? 0)}`;
 
 function configMap(ns: string, name: string, data: Record<string, string> = { v: '1' }, labels: Record<string, string> = {}): KubeObject {
   return { ...CM, metadata: { name, namespace: ns, labels }, data };

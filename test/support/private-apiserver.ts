@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { kubeconfigPath, repoDir, runDir } from '../../testenv/cluster.ts';
 import { waitFor } from './wait.ts';
 
-const ETCD = 'http://127.0.0.1:12379';
+const ETCD = `http://127.0.0.1:${12379 + Number(process.env.ORK_TESTENV_PORT_OFFSET ?? 0)}`;
 
 export interface PrivateApiServer {
   port: number;
