@@ -110,11 +110,17 @@ async function ensureCrd(): Promise<void> {
   await installCrds(client, rt.applier, loaded.katalog.crds);
 }
 
-/** The Website example with `workers:` set (nothing else changed). */
+/**
+ * The Website example with `workers:` set and headless Services: the test control plane's
+ * service-cluster-ip-range is a /24 (254 ClusterIPs for everyone), so N > ~250 ClusterIP Services
+ * fail with "range is full". Headless keeps the same objects and requests without an IP each.
+ */
 async function katalogWithWorkers(dir: string): Promise<string> {
   const text = await readFile(join(repoDir, 'examples/website/katalog.yaml'), 'utf8');
-  const patched = text.replace(/^(\s+)operatorBox:.*$/m, (line, indent: string) => `${line}\n${indent}  workers: ${WORKERS}`);
-  if (patched === text) throw new Error('no operatorBox: line in the Website Katalog');
+  const patched = text
+    .replace(/^(\s+)operatorBox:.*$/m, (line, indent: string) => `${line}\n${indent}  workers: ${WORKERS}`)
+    .replace(/^(\s+)port: 80$/m, (line, indent: string) => `${line}\n${indent}headless: true`);
+  if (!patched.includes(`workers: ${WORKERS}`) || !patched.includes('headless: true')) throw new Error('the Website Katalog changed shape: no operatorBox:/port: 80 line');
   const file = join(dir, 'katalog.yaml');
   await writeFile(file, patched);
   return file;
@@ -269,7 +275,7 @@ function children(cr: KubeObject): Manifest[] {
     workloads: [crName],
   };
   const out: Manifest[] = [];
-  for (const [key, spec] of [['deployments', { name: crName, image: 'nginx:1.27', replicas: REPLICAS }], ['services', { name: crName, port: 80, targetPort: 8080 }]] as const) {
+  for (const [key, spec] of [['deployments', { name: crName, image: 'nginx:1.27', replicas: REPLICAS }], ['services', { name: crName, port: 80, targetPort: 8080, headless: true }]] as const) {
     const built = resourceBuilder(key)!.build(spec as unknown as Record<string, unknown>, ctx);
     if (!built.ok) throw new Error(`${key}: ${JSON.stringify(built.errors)}`);
     out.push(built.manifest);
