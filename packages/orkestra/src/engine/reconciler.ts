@@ -4,7 +4,7 @@
 //
 //   finalizer → data (children, cross) → onCreate → onReconcile → status (+ Ready) → events
 //   deletion:  onDelete jobs → cluster-scoped / cross-namespace children → remove finalizer
-import { isConflict, isNotFound, type KubeObject } from '../kube/index.ts';
+import { ApiError, isConflict, isNotFound, type KubeObject } from '../kube/index.ts';
 import { resourceBuilder, standardLabels, type BuildContext } from './resources/index.ts';
 import { childrenContext, childrenOfKind, ownerLabels, type ChildKind, type OwnerLabels } from './children.ts';
 import { Renderer } from './render.ts';
@@ -43,13 +43,16 @@ export class Reconciler {
     const t0 = Date.now();
     try {
       if (cr.metadata?.deletionTimestamp) return await this.delete(cr);
-      // A freshly added finalizer changes the CR; the update event brings it back at once.
-      if (await ensureFinalizer(this.box, cr)) return;
-      const changes = await this.apply(cr);
+      // Carry on with the object the finalizer patch returned: no round trip through the watch.
+      const current = (await ensureFinalizer(this.box, cr)) ?? cr;
+      const changes = await this.apply(current);
       this.last.set(key, { at: new Date().toISOString(), ok: true, changes, durationMs: Date.now() - t0 });
     } catch (err) {
       // A 409 means the cache was behind: the watch event already queued a fresh attempt.
       if (isConflict(err) || (isNotFound(err) && !this.box.crInformer.getByKey(key))) return;
+      // The CR's namespace is being deleted: nothing may be created there any more, and the CR
+      // goes with it. Retrying would only hammer the API server.
+      if (namespaceTerminating(err)) return;
       this.last.set(key, { at: new Date().toISOString(), ok: false, error: message(err), changes: [], durationMs: Date.now() - t0 });
       throw err;
     }
@@ -163,6 +166,11 @@ export class Reconciler {
     }
     return names;
   }
+}
+
+function namespaceTerminating(err: unknown): boolean {
+  const errs = err instanceof AggregateError ? err.errors : [err];
+  return errs.length > 0 && errs.every((e) => e instanceof ApiError && e.statusCode === 403 && /because it is being terminated/.test(e.message));
 }
 
 function message(err: unknown): string {

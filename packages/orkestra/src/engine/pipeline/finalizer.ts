@@ -4,11 +4,11 @@
 import type { KubeObject } from '../../kube/index.ts';
 import type { BoxContext } from '../box-context.ts';
 
-export async function ensureFinalizer(box: BoxContext, cr: KubeObject): Promise<boolean> {
+/** Adds the finalizer when missing; returns the patched CR, or undefined when nothing was sent. */
+export async function ensureFinalizer(box: BoxContext, cr: KubeObject): Promise<KubeObject | undefined> {
   const finalizers = cr.metadata?.finalizers ?? [];
-  if (finalizers.includes(box.finalizer)) return false;
-  await box.client.patch(cr, cr.metadata!.name!, { metadata: { finalizers: [...finalizers, box.finalizer], resourceVersion: cr.metadata?.resourceVersion } }, { type: 'merge', namespace: cr.metadata?.namespace });
-  return true;
+  if (finalizers.includes(box.finalizer)) return undefined;
+  return box.client.patch(cr, cr.metadata!.name!, { metadata: { finalizers: [...finalizers, box.finalizer], resourceVersion: cr.metadata?.resourceVersion } }, { type: 'merge', namespace: cr.metadata?.namespace });
 }
 
 export async function removeFinalizer(box: BoxContext, cr: KubeObject): Promise<void> {
