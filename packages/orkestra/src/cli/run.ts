@@ -9,7 +9,9 @@
 // follower takes over at once, and exit 0.
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { formatDiagnostic, loadKatalog, type Katalog } from '../katalog/index.ts';
+import { formatDiagnostic } from '../katalog/diagnostics.ts';
+import { loadKatalog } from '../katalog/loader.ts';
+import type { Katalog } from '../katalog/model.ts';
 import { KubeClient, LeaderElector } from '../kube/index.ts';
 import { Runtime } from '../engine/runtime.ts';
 import { installCrds } from '../engine/crds.ts';

@@ -1,6 +1,6 @@
 // `ork validate [-k FILE] [--output text|json]`: load a Katalog offline and report every problem.
 import type { Command } from 'commander';
-import { formatDiagnostic, loadKatalog } from '../katalog/index.ts';
+import { formatDiagnostic } from '../katalog/diagnostics.ts';
 import type { Diagnostic, Katalog, LoadOptions } from '../katalog/index.ts';
 
 export interface ValidateOutcome {
@@ -55,6 +55,8 @@ export async function validateKatalog(file: string, options: ValidateOptions = {
   const loadOptions: LoadOptions = {};
   if (options.env !== undefined) loadOptions.env = options.env;
   if (options.compiler !== undefined) loadOptions.compiler = options.compiler;
+  // Loaded on demand: the schema is heavy, and other commands never need it.
+  const { loadKatalog } = await import('../katalog/loader.ts');
   const r = await loadKatalog(file, loadOptions);
   const errors = r.ok ? [] : r.errors;
   if (options.output === 'json') {
