@@ -1,7 +1,5 @@
 // Stage "deletion" (behind the finalizer): run `onDelete` Jobs to completion, then delete the
-// children Kubernetes' garbage collector cannot reach — cluster-scoped ones and those in other
-// namespaces (owner references cannot cross either boundary). Namespaced children in the CR's
-// namespace are left to the garbage collector through their owner references.
+// CR's children, then the finalizer goes.
 import { isNotFound, type KubeObject } from '../../kube/index.ts';
 import { evaluateConditions } from '../../conditions/evaluate.ts';
 import { resourceBuilder, type BuildContext } from '../resources/index.ts';
@@ -22,7 +20,6 @@ function jobFinished(job: KubeObject): boolean {
 export async function runDeletion(box: BoxContext, cr: KubeObject, renderer: Renderer, ctx: BuildContext, owner: OwnerLabels): Promise<number> {
   const hook = box.entry.operatorBox.onDelete;
   const jobs = box.kinds.get('jobs');
-  const finishedJobs: KubeObject[] = [];
   if (jobs && evaluateConditions(hook.when, hook.or, renderer.data, renderer.conditionRender).pass) {
     for (const d of hook.resources.filter((r) => r.kind === 'jobs')) {
       if (!evaluateConditions(d.when, d.or, renderer.data, renderer.conditionRender).pass) continue;
@@ -35,21 +32,16 @@ export async function runDeletion(box: BoxContext, cr: KubeObject, renderer: Ren
         return JOB_POLL_MS;
       }
       if (!jobFinished(live)) return JOB_POLL_MS;
-      finishedJobs.push(live);
     }
   }
 
-  const crNamespace = cr.metadata?.namespace;
-  for (const k of box.kinds.values()) {
-    for (const child of childrenOfKind(k, owner)) {
-      const crossNamespace = k.namespaced && child.metadata?.namespace !== crNamespace;
-      const unowned = !(child.metadata?.ownerReferences ?? []).some((r) => r.uid === cr.metadata?.uid);
-      if (!k.namespaced || crossNamespace || unowned || finishedJobs.includes(child)) {
-        await box.client.delete(child, child.metadata!.name!, { namespace: child.metadata?.namespace, propagationPolicy: 'Background' }).catch((e) => {
-          if (!isNotFound(e)) throw e;
-        });
-      }
-    }
-  }
+  // Every child is deleted explicitly, also those an owner reference would let the garbage
+  // collector remove: the collector works through one queue for the whole cluster, and under
+  // load (a namespace of hundreds of objects being torn down) our children would wait behind it.
+  // Cluster-scoped and cross-namespace children have no owner reference at all.
+  await Promise.all([...box.kinds.values()].flatMap((k) => childrenOfKind(k, owner).map((child) =>
+    box.client.delete(child, child.metadata!.name!, { namespace: child.metadata?.namespace, propagationPolicy: 'Background' }).catch((e) => {
+      if (!isNotFound(e)) throw e;
+    }))));
   return 0;
 }
