@@ -102,9 +102,7 @@ export class OperatorBox {
         this.kinds.set(b.key, await d.childKind(b.key, gv, b.gvk.kind));
       }
     }
-    // resyncMs rides along with the scope: the factory passes it to the informer it creates.
-    const scope = { namespace: this.entry.namespace ?? d.namespace, resyncMs };
-    const inf = await d.factory.informer(info, scope);
+    const inf = await d.factory.informer(info, { namespace: this.entry.namespace ?? d.namespace }, { resyncMs });
     this.crInformer = inf;
     inf.addEventHandler({
       onAdd: (o) => this.enqueue(objectKey(o)),

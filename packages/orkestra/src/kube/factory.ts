@@ -16,14 +16,19 @@ export class InformerFactory {
     this.defaults = defaults;
   }
 
-  /** The shared informer for this view; started at once if the factory is started. */
-  async informer<T extends KubeObject = KubeObject>(ref: ResourceRef, scope: InformerScope = {}): Promise<Informer<T>> {
+  /**
+   * The shared informer for this view; started at once if the factory is started. `options`
+   * apply only when this call creates the informer (the first consumer of a view decides).
+   */
+  async informer<T extends KubeObject = KubeObject>(
+    ref: ResourceRef, scope: InformerScope = {}, options: Omit<InformerOptions, keyof InformerScope> = {},
+  ): Promise<Informer<T>> {
     // Resolve first, so a GVK and a GVR naming the same resource share one informer.
     const r = await this.client.resource(ref);
     const key = JSON.stringify([resourceName(r), apiVersionOf(r), scope.namespace ?? '', scope.labelSelector ?? '', scope.fieldSelector ?? '']);
     let inf = this.informers.get(key);
     if (!inf) {
-      inf = new Informer(this.client, r, { ...this.defaults, ...scope });
+      inf = new Informer(this.client, r, { ...this.defaults, ...options, ...scope });
       this.informers.set(key, inf);
       if (this.started) inf.start();
     }
