@@ -79,9 +79,11 @@ test('stopping kube-apiserver makes the watches stale and /readyz 503; both reco
     const stoppedAt = Date.now();
     // down.sh waits for the graceful stop; watch the operator meanwhile.
     stopping = down(['kube-apiserver']);
-    const r = await waitFor('/readyz 503', async () => {
+    // /readyz may turn 503 on whichever watch goes stale first; wait until the Website watch
+    // itself is past the threshold too.
+    const r = await waitFor('/readyz 503 with the Website watch stale', async () => {
       const res = await getJson<{ reasons: string[] }>(url, '/readyz');
-      return res.status === 503 ? res.body : undefined;
+      return res.status === 503 && (await freshness('websites.demo.orkestra.io')) > THRESHOLD_S ? res.body : undefined;
     }, 60_000, 250);
     const staleAfter = Date.now() - stoppedAt;
     const f2 = await freshness('websites.demo.orkestra.io');

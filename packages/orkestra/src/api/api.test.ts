@@ -28,6 +28,8 @@ test('the Prometheus text parser reads labels with escapes, special values and t
       'b 1.5e3 1700000000000',
       'c{le="+Inf"} +Inf',
       'd NaN',
+      'e Nan',
+      'f -inf',
       '',
     ].join('\n'),
   );
@@ -37,6 +39,8 @@ test('the Prometheus text parser reads labels with escapes, special values and t
   assert.equal(sum(m, 'b'), 1500);
   assert.equal(select(m, 'c')[0].value, Number.POSITIVE_INFINITY);
   assert.ok(Number.isNaN(select(m, 'd')[0].value));
+  assert.ok(Number.isNaN(select(m, 'e')[0].value), 'prom-client writes Nan; Prometheus accepts any case');
+  assert.equal(select(m, 'f')[0].value, Number.NEGATIVE_INFINITY);
   assert.throws(() => parsePrometheusText('x{a="1} 2'), /unterminated/);
   assert.throws(() => parsePrometheusText('x two'), /bad sample value/);
 });

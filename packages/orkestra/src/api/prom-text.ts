@@ -74,9 +74,12 @@ function parseSample(line: string, lineNo: number): Sample {
 }
 
 function parseValue(text: string | undefined, lineNo: number): number {
-  if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
-  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
-  if (text === 'NaN') return Number.NaN;
+  // Prometheus parses values with Go's ParseFloat, which takes Inf and NaN in any case; prom-client
+  // writes `Nan` (e.g. nodejs_eventloop_lag_mean_seconds before the first lag sample).
+  const special = text?.toLowerCase();
+  if (special === '+inf' || special === 'inf') return Number.POSITIVE_INFINITY;
+  if (special === '-inf') return Number.NEGATIVE_INFINITY;
+  if (special === 'nan') return Number.NaN;
   const v = Number(text);
   if (text === undefined || text === '' || Number.isNaN(v)) throw new Error(`line ${lineNo}: bad sample value ${JSON.stringify(text)}`);
   return v;
