@@ -1,6 +1,6 @@
 // What every pipeline stage of one OperatorBox may use. The OperatorBox builds it once; stages
 // read the caches through it and write only through `applier` / `client`.
-import type { Applier, Informer, KubeClient, KubeObject } from '../kube/index.ts';
+import type { Applier, Informer, KubeClient, KubeObject, TerminatingNamespaces } from '../kube/index.ts';
 import type { CrdEntry, Katalog } from '../katalog/model.ts';
 import type { ChildKind } from './children.ts';
 
@@ -31,6 +31,8 @@ export interface BoxContext {
   events: EventSink;
   log: Log;
   finalizer: string;
+  /** Namespaces that refused a create because they are being deleted (shared by all boxes). */
+  terminating: TerminatingNamespaces;
   /** Read-only view of other OperatorBoxes' caches for `cross:` (by Katalog CRD name). */
   crossInformer(crdName: string): Informer | undefined;
   /** `.metrics` and `.health` for templates. */

@@ -3,7 +3,7 @@
 // OperatorBox — a bad template, a failing API call, a thrown exception — is recorded here and
 // retried with backoff; it never reaches another OperatorBox.
 import { parseDuration } from '../conditions/cron.ts';
-import { objectKey, type Applier, type Informer, type InformerFactory, type KubeClient, type KubeObject } from '../kube/index.ts';
+import { objectKey, type Applier, type Informer, type InformerFactory, type KubeClient, type KubeObject, type TerminatingNamespaces } from '../kube/index.ts';
 import type { CrdEntry, Katalog } from '../katalog/model.ts';
 import { resourceBuilder } from './resources/index.ts';
 import { WorkQueue } from './queue.ts';
@@ -44,6 +44,7 @@ export interface BoxDeps {
   /** The shared informer of one child kind (one watch per kind for all CRDs). */
   childKind(key: string, apiVersion: string, kind: string): Promise<ChildKind>;
   crossInformer(crdName: string): Informer | undefined;
+  terminating: TerminatingNamespaces;
   /** Notified after each reconcile (metrics). */
   onReconciled?(box: OperatorBox, ok: boolean, seconds: number): void;
 }
@@ -107,7 +108,7 @@ export class OperatorBox {
     inf.addEventHandler({
       onAdd: (o) => this.enqueue(objectKey(o)),
       onUpdate: (_old, o) => this.enqueue(objectKey(o)),
-      onDelete: (o) => this.reconciler?.last.delete(objectKey(o)),
+      onDelete: (o) => this.reconciler?.forget(objectKey(o)),
     });
     this.reconciler = new Reconciler(this.context(inf));
     inf.start();
@@ -187,6 +188,7 @@ export class OperatorBox {
       events: d.events,
       log: d.log,
       finalizer: FINALIZER,
+      terminating: d.terminating,
       crossInformer: d.crossInformer,
       metrics: () => {
         const s = this.queue.stats();

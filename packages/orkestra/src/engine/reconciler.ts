@@ -4,7 +4,7 @@
 //
 //   finalizer → data (children, cross) → onCreate → onReconcile → status (+ Ready) → events
 //   deletion:  onDelete jobs → cluster-scoped / cross-namespace children → remove finalizer
-import { ApiError, isConflict, isNotFound, type KubeObject } from '../kube/index.ts';
+import { isConflict, isNamespaceTerminating, isNotFound, objectKey, type KubeObject } from '../kube/index.ts';
 import { resourceBuilder, standardLabels, type BuildContext } from './resources/index.ts';
 import { childrenContext, childrenOfKind, ownerLabels, type ChildKind, type OwnerLabels } from './children.ts';
 import { Renderer } from './render.ts';
@@ -29,6 +29,12 @@ export interface LastReconcile {
 export class Reconciler {
   private readonly box: BoxContext;
   readonly last = new Map<string, LastReconcile>();
+  /**
+   * CRs (key → uid) whose finalizer this process removed. Until the watch delivers their removal,
+   * the cache still shows them terminating; a reconcile queued meanwhile must not run the
+   * deletion again (it would start the onDelete Jobs a second time, now without an owner).
+   */
+  private readonly finalized = new Map<string, string>();
 
   constructor(box: BoxContext) {
     this.box = box;
@@ -37,12 +43,16 @@ export class Reconciler {
   async reconcile(key: string): Promise<ReconcileOutcome | void> {
     const cr = this.box.crInformer.getByKey(key);
     if (!cr) {
-      this.last.delete(key);
+      this.forget(key);
       return;
     }
     const t0 = Date.now();
     try {
       if (cr.metadata?.deletionTimestamp) return await this.delete(cr);
+      // The namespace refused a create moments ago: it is being deleted and the CR goes with it.
+      // Look again when the mark expires (the namespace may have been created anew by then).
+      const waitMs = this.box.terminating.remainingMs(cr.metadata?.namespace ?? '');
+      if (waitMs > 0) return { requeueAfterMs: waitMs };
       // Carry on with the object the finalizer patch returned: no round trip through the watch.
       const current = (await ensureFinalizer(this.box, cr)) ?? cr;
       const changes = await this.apply(current);
@@ -51,11 +61,21 @@ export class Reconciler {
       // A 409 means the cache was behind: the watch event already queued a fresh attempt.
       if (isConflict(err) || (isNotFound(err) && !this.box.crInformer.getByKey(key))) return;
       // The CR's namespace is being deleted: nothing may be created there any more, and the CR
-      // goes with it. Retrying would only hammer the API server.
-      if (namespaceTerminating(err)) return;
+      // goes with it. Retrying now would only hammer the API server.
+      if (isNamespaceTerminating(err)) {
+        const ns = cr.metadata?.namespace ?? '';
+        this.box.terminating.mark(ns);
+        return { requeueAfterMs: this.box.terminating.remainingMs(ns) };
+      }
       this.last.set(key, { at: new Date().toISOString(), ok: false, error: message(err), changes: [], durationMs: Date.now() - t0 });
       throw err;
     }
+  }
+
+  /** The CR left the cache: drop what was kept about it. */
+  forget(key: string): void {
+    this.last.delete(key);
+    this.finalized.delete(key);
   }
 
   private owner(cr: KubeObject): { owner: OwnerLabels; buildCtx: BuildContext } {
@@ -143,11 +163,14 @@ export class Reconciler {
 
   private async delete(cr: KubeObject): Promise<ReconcileOutcome | void> {
     if (!(cr.metadata?.finalizers ?? []).includes(this.box.finalizer)) return;
+    const key = objectKey(cr);
+    if (this.finalized.get(key) === cr.metadata?.uid) return;
     const { owner, buildCtx } = this.owner(cr);
     const renderer = new Renderer(buildData(this.box, cr, this.readChildren(owner), {}), { seed: cr.metadata?.uid ?? '', context: this.box.describe(cr) });
     const pending = await runDeletion(this.box, cr, renderer, { ...buildCtx, ownerReference: undefined }, owner);
     if (pending) return { requeueAfterMs: pending };
     await removeFinalizer(this.box, cr);
+    this.finalized.set(key, cr.metadata?.uid ?? '');
     this.box.events.emit(cr, 'Normal', `${this.box.kind}Deleted`, 'Delete', `Cleaned up ${this.box.describe(cr)}`);
   }
 
@@ -166,11 +189,6 @@ export class Reconciler {
     }
     return names;
   }
-}
-
-function namespaceTerminating(err: unknown): boolean {
-  const errs = err instanceof AggregateError ? err.errors : [err];
-  return errs.length > 0 && errs.every((e) => e instanceof ApiError && e.statusCode === 403 && /because it is being terminated/.test(e.message));
 }
 
 function message(err: unknown): string {

@@ -3,7 +3,7 @@
 // routed to the owning box by label), the applier and the event recorder. A CRD that is not
 // served yet does not hold the others back: its box waits in the background and starts when the
 // CRD appears.
-import { Applier, EventRecorder, InformerFactory, type Informer, type KubeClient, type KubeObject } from '../kube/index.ts';
+import { Applier, EventRecorder, InformerFactory, TerminatingNamespaces, type Informer, type KubeClient, type KubeObject } from '../kube/index.ts';
 import type { Katalog } from '../katalog/model.ts';
 import { LABEL_CRD, LABEL_MANAGED_BY, LABEL_OWNER, LABEL_OWNER_NAMESPACE, MANAGED_BY_VALUE, labelValue } from './resources/index.ts';
 import { OperatorBox } from './operator-box.ts';
@@ -53,7 +53,10 @@ export class Runtime {
       onError: (err, phase) => this.log.warn({ err: err instanceof Error ? err.message : String(err), phase }, 'watch error; retrying'),
     });
     this.applier = new Applier(opts.client, { fieldManager: manager, force: true });
+    // One memory for the whole process: a refusal seen by any box or by the recorder spares the rest.
+    const terminating = new TerminatingNamespaces();
     this.recorder = new EventRecorder(opts.client, {
+      terminating,
       reportingController: `orkestra.orkspace.io/${manager}`,
       reportingInstance: opts.identity ?? manager,
       onError: (err) => this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'event not recorded'),
@@ -75,6 +78,7 @@ export class Runtime {
         namespace: opts.namespace,
         childKind: (key, apiVersion, kind) => this.childKind(key, apiVersion, kind),
         crossInformer: (name) => this.boxes.get(name)?.crInformer,
+        terminating,
         onReconciled: opts.onReconciled,
       });
       this.boxes.set(entry.name, box);

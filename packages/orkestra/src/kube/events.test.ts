@@ -4,6 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeClient } from './client.ts';
 import { EventRecorder, aggregationKey, microTime } from './events.ts';
+import { ApiError } from './errors.ts';
+import { TerminatingNamespaces, isNamespaceTerminating } from './terminating-namespaces.ts';
 
 const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', uid: 'u-1' } };
 const ev = { type: 'Warning' as const, reason: 'Failed', action: 'Apply', note: 'boom' };
@@ -22,7 +24,40 @@ test('aggregation key: same regarding, type, reason, action and note aggregate; 
   assert.equal(microTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678)), '2026-01-02T03:04:05.678000Z');
 });
 
-async function fakeEventsServer(failCreates = false): Promise<{ url: string; calls: { method: string; path: string; body: Record<string, unknown> }[]; close: () => Promise<void> }> {
+test('a namespace refusing creates because it is being deleted gets no more events for a while; others still do', async () => {
+  const gone = (path: string) => (path.includes('/namespaces/ns/') ? 'events.events.k8s.io "p.1" is forbidden: unable to create new content in namespace ns because it is being terminated' : undefined);
+  const fake = await fakeEventsServer(false, gone);
+  const c = client(fake.url);
+  let now = 1_000_000;
+  const terminating = new TerminatingNamespaces(5_000, () => now);
+  const errors: unknown[] = [];
+  const rec = new EventRecorder(c, { reportingController: 'x', reportingInstance: 'y', terminating, onError: (e) => errors.push(e), now: () => now });
+  await rec.record(pod, ev);
+  assert.equal(terminating.remainingMs('ns'), 5_000, 'the refusal marks the namespace');
+  await rec.record(pod, { ...ev, note: 'another' });
+  await rec.record({ ...pod, metadata: { ...pod.metadata, namespace: 'other', uid: 'u-2' } }, ev);
+  assert.deepEqual(fake.calls.map((x) => x.path.split('/')[5]), ['ns', 'other'], 'one refused attempt, then only the other namespace is written');
+  assert.equal(rec.stats.dropped, 2);
+  assert.equal(errors.length, 0, 'a terminating namespace is not an error');
+  now += 5_001;
+  assert.equal(terminating.remainingMs('ns'), 0, 'the mark expires (the namespace may be created anew)');
+  await rec.record(pod, { ...ev, note: 'later' });
+  assert.equal(fake.calls.length, 3);
+  c.close();
+  await fake.close();
+});
+
+test('isNamespaceTerminating: only 403s that say the namespace is being terminated, all of them', () => {
+  const refused = new ApiError({ statusCode: 403, reason: 'Forbidden', message: 'unable to create new content in namespace x because it is being terminated', verb: 'apply', url: '/apis/batch/v1/namespaces/x/jobs/j' });
+  const forbidden = new ApiError({ statusCode: 403, reason: 'Forbidden', message: 'User "u" cannot create resource "jobs"', verb: 'apply', url: '/apis/batch/v1/namespaces/x/jobs/j' });
+  assert.equal(isNamespaceTerminating(refused), true);
+  assert.equal(isNamespaceTerminating(forbidden), false);
+  assert.equal(isNamespaceTerminating(new AggregateError([refused, refused])), true);
+  assert.equal(isNamespaceTerminating(new AggregateError([refused, forbidden])), false);
+  assert.equal(isNamespaceTerminating(new AggregateError([])), false);
+});
+
+async function fakeEventsServer(failCreates = false, refuse?: (path: string) => string | undefined): Promise<{ url: string; calls: { method: string; path: string; body: Record<string, unknown> }[]; close: () => Promise<void> }> {
   const calls: { method: string; path: string; body: Record<string, unknown> }[] = [];
   const server = http.createServer((req, res) => {
     let data = '';
@@ -34,6 +69,12 @@ async function fakeEventsServer(failCreates = false): Promise<{ url: string; cal
       }
       const body = data ? (JSON.parse(data) as Record<string, unknown>) : {};
       calls.push({ method: req.method ?? '', path: req.url ?? '', body });
+      const refusal = refuse?.(req.url ?? '');
+      if (refusal !== undefined) {
+        res.statusCode = 403;
+        res.end(JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Forbidden', code: 403, message: refusal }));
+        return;
+      }
       if (failCreates) {
         res.statusCode = 500;
         res.end(JSON.stringify({ kind: 'Status', reason: 'InternalError', message: 'nope' }));

@@ -6,6 +6,7 @@
 import type { KubeClient } from './client.ts';
 import { isNotFound } from './errors.ts';
 import type { KubeObject } from './types.ts';
+import { isNamespaceTerminating, type TerminatingNamespaces } from './terminating-namespaces.ts';
 
 export interface EventInput {
   type: 'Normal' | 'Warning';
@@ -27,6 +28,11 @@ export interface EventRecorderOptions {
   refillPerSecond?: number;
   now?: () => number;
   onError?: (err: unknown) => void;
+  /**
+   * Shared memory of namespaces being deleted: events for them are dropped instead of sent (the
+   * server refuses every create there), and a refusal seen here marks the namespace for others.
+   */
+  terminating?: TerminatingNamespaces;
 }
 
 export interface EventRecorderStats {
@@ -63,7 +69,7 @@ export function microTime(ms: number): string {
 export class EventRecorder {
   readonly stats: EventRecorderStats = { created: 0, seriesUpdates: 0, dropped: 0, failed: 0 };
   private readonly client: KubeClient;
-  private readonly opts: Required<Omit<EventRecorderOptions, 'onError'>> & Pick<EventRecorderOptions, 'onError'>;
+  private readonly opts: Required<Omit<EventRecorderOptions, 'onError' | 'terminating'>> & Pick<EventRecorderOptions, 'onError' | 'terminating'>;
   private readonly series = new Map<string, Series>();
   private readonly inflight = new Set<Promise<void>>();
   private tokens: number;
@@ -115,12 +121,16 @@ export class EventRecorder {
       return Promise.resolve();
     }
     if (this.series.size > 4096) this.evict(now);
+    const m = regarding.metadata ?? {};
+    const namespace = m.namespace || 'default';
+    if ((this.opts.terminating?.remainingMs(namespace) ?? 0) > 0) {
+      this.stats.dropped++;
+      return Promise.resolve();
+    }
     if (!this.takeToken(now)) {
       this.stats.dropped++;
       return Promise.resolve();
     }
-    const m = regarding.metadata ?? {};
-    const namespace = m.namespace || 'default';
     const body: Record<string, unknown> = {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
@@ -149,6 +159,11 @@ export class EventRecorder {
       s.name = name;
       this.stats.created++;
     } catch (e) {
+      if (this.opts.terminating && isNamespaceTerminating(e)) {
+        this.opts.terminating.mark(s.namespace);
+        this.stats.dropped++;
+        return;
+      }
       this.fail(e);
     }
   }

@@ -1,6 +1,6 @@
 // Stage "deletion" (behind the finalizer): run `onDelete` Jobs to completion, then delete the
 // CR's children, then the finalizer goes.
-import { isNotFound, type KubeObject } from '../../kube/index.ts';
+import { isNamespaceTerminating, isNotFound, type KubeObject } from '../../kube/index.ts';
 import { evaluateConditions } from '../../conditions/evaluate.ts';
 import { resourceBuilder, type BuildContext } from '../resources/index.ts';
 import { cachedChild, childrenOfKind, type OwnerLabels } from '../children.ts';
@@ -20,14 +20,26 @@ function jobFinished(job: KubeObject): boolean {
 export async function runDeletion(box: BoxContext, cr: KubeObject, renderer: Renderer, ctx: BuildContext, owner: OwnerLabels): Promise<number> {
   const hook = box.entry.operatorBox.onDelete;
   const jobs = box.kinds.get('jobs');
-  if (jobs && evaluateConditions(hook.when, hook.or, renderer.data, renderer.conditionRender).pass) {
+  // In a namespace known to be going, no Job can be created: skip straight to the children.
+  const namespaceGoing = box.terminating.remainingMs(cr.metadata?.namespace ?? '') > 0;
+  if (jobs && !namespaceGoing && evaluateConditions(hook.when, hook.or, renderer.data, renderer.conditionRender).pass) {
     for (const d of hook.resources.filter((r) => r.kind === 'jobs')) {
       if (!evaluateConditions(d.when, d.or, renderer.data, renderer.conditionRender).pass) continue;
       const built = resourceBuilder('jobs')!.build(renderer.tree(d.spec, d.path) as Record<string, unknown>, ctx);
       if (!built.ok) throw new DeclarationError(d.path, built.errors.map((e) => `${e.path}: ${e.message}`));
       const live = cachedChild(jobs, built.manifest.metadata.name, built.manifest.metadata.namespace);
       if (!live) {
-        await box.applier.apply(built.manifest, undefined);
+        try {
+          await box.applier.apply(built.manifest, undefined);
+        } catch (err) {
+          if (!isNamespaceTerminating(err)) throw err;
+          box.terminating.mark(cr.metadata?.namespace ?? '');
+          // The whole namespace is going: the Job can never be created, and waiting for it would
+          // hold the finalizer — and with it the namespace — forever.
+          box.log.warn({ cr: box.describe(cr), job: built.manifest.metadata.name }, 'onDelete Job skipped: the namespace is being deleted');
+          box.events.emit(cr, 'Warning', 'OnDeleteSkipped', 'Delete', `onDelete Job ${built.manifest.metadata.name} not run: the namespace is being deleted`);
+          break;
+        }
         box.events.emit(cr, 'Normal', 'Created', 'Delete', `Created onDelete Job ${built.manifest.metadata.name}`);
         return JOB_POLL_MS;
       }
