@@ -19,6 +19,8 @@ log "node $(node --version)"
 
 # 2. npm packages, exactly as locked.
 s=$SECONDS; npm ci --no-audit --no-fund --silent; log "npm ci done in $((SECONDS - s))s"
+# The JS build `ork` runs (packages/orkestra/bin/ork.js falls back to the sources when it is stale).
+s=$SECONDS; npm run --silent build; log "build done in $((SECONDS - s))s"
 
 # 3. The control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok).
 bash testenv/install.sh

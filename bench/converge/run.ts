@@ -110,17 +110,11 @@ async function ensureCrd(): Promise<void> {
   await installCrds(client, rt.applier, loaded.katalog.crds);
 }
 
-/**
- * The Website example with `workers:` set and headless Services: the test control plane's
- * service-cluster-ip-range is a /24 (254 ClusterIPs for everyone), so N > ~250 ClusterIP Services
- * fail with "range is full". Headless keeps the same objects and requests without an IP each.
- */
+/** The Website example with `workers:` set; nothing else changes. */
 async function katalogWithWorkers(dir: string): Promise<string> {
   const text = await readFile(join(repoDir, 'examples/website/katalog.yaml'), 'utf8');
-  const patched = text
-    .replace(/^(\s+)operatorBox:.*$/m, (line, indent: string) => `${line}\n${indent}  workers: ${WORKERS}`)
-    .replace(/^(\s+)port: 80$/m, (line, indent: string) => `${line}\n${indent}headless: true`);
-  if (!patched.includes(`workers: ${WORKERS}`) || !patched.includes('headless: true')) throw new Error('the Website Katalog changed shape: no operatorBox:/port: 80 line');
+  const patched = text.replace(/^(\s+)operatorBox:.*$/m, (line, indent: string) => `${line}\n${indent}  workers: ${WORKERS}`);
+  if (!patched.includes(`workers: ${WORKERS}`)) throw new Error('the Website Katalog changed shape: no operatorBox: line');
   const file = join(dir, 'katalog.yaml');
   await writeFile(file, patched);
   return file;
@@ -189,7 +183,7 @@ async function operatorRun(dir: string): Promise<OperatorResult> {
 
   if (args.operator === 'process') {
     const t0 = Date.now();
-    const child = spawn(process.execPath, [join(repoDir, 'packages/orkestra/bin/ork.ts'), 'run', '-k', katalogFile, '--kubeconfig', kubeconfig, '--namespace', ns, '--log-format', 'json', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(repoDir, 'packages/orkestra/bin/ork.js'), 'run', '-k', katalogFile, '--kubeconfig', kubeconfig, '--namespace', ns, '--log-format', 'json', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let startMs: number | undefined;
     let buf = '';
     child.stdout.setEncoding('utf8');
@@ -212,6 +206,7 @@ async function operatorRun(dir: string): Promise<OperatorResult> {
       const hwm = procStatusKb(child.pid!, 'VmHWM');
       rss.stop();
       await observer.stop();
+      console.error(`[converge] measured (before cleanup): applied ${appliedMs} ms, ready ${readyMs} ms, RSS peak ${MiB(Math.max(hwm, rss.peak))} MiB`);
       const cleanupMs = await deleteNamespaceAndWait(ns);
       return { how: 'child process (ork run)', workers: WORKERS, startMs, appliedMs, readyMs, rssPeakMiB: MiB(Math.max(hwm, rss.peak)), progress, cleanupMs };
     } finally {
@@ -275,7 +270,7 @@ function children(cr: KubeObject): Manifest[] {
     workloads: [crName],
   };
   const out: Manifest[] = [];
-  for (const [key, spec] of [['deployments', { name: crName, image: 'nginx:1.27', replicas: REPLICAS }], ['services', { name: crName, port: 80, targetPort: 8080, headless: true }]] as const) {
+  for (const [key, spec] of [['deployments', { name: crName, image: 'nginx:1.27', replicas: REPLICAS }], ['services', { name: crName, port: 80, targetPort: 8080 }]] as const) {
     const built = resourceBuilder(key)!.build(spec as unknown as Record<string, unknown>, ctx);
     if (!built.ok) throw new Error(`${key}: ${JSON.stringify(built.errors)}`);
     out.push(built.manifest);

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { repoDir } from '../../testenv/cluster.ts';
 
 const run = promisify(execFile);
-const ork = join(repoDir, 'packages/orkestra/bin/ork.ts');
+const ork = join(repoDir, 'packages/orkestra/bin/ork.js');
 
 async function ork_(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stderr: string }> {
   try {

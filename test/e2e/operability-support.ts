@@ -7,7 +7,7 @@ import { parsePrometheusText, sum, type ParsedMetrics } from '../../packages/ork
 import type { KubeClient } from '../../packages/orkestra/src/kube/index.ts';
 import { waitFor } from './operator-support.ts';
 
-export const ORK_BIN = join(repoDir, 'packages/orkestra/bin/ork.ts');
+export const ORK_BIN = join(repoDir, 'packages/orkestra/bin/ork.js');
 export const WRITE_VERBS = ['create', 'update', 'patch', 'apply', 'delete'];
 export const LEASE_RESOURCE = 'leases.coordination.k8s.io';
 

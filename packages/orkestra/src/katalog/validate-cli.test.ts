@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { validateKatalog } from '../cli/validate.ts';
 
 const testdata = fileURLToPath(new URL('./testdata/', import.meta.url));
-const bin = fileURLToPath(new URL('../../bin/ork.ts', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/ork.js', import.meta.url));
 
 test('validate: a valid Katalog exits 0 with a summary', async () => {
   const out = await validateKatalog(testdata + 'valid/all-kinds.yaml', { cwd: testdata });
