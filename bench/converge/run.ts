@@ -42,6 +42,7 @@ const { values: args } = parseArgs({
     timeout: { type: 'string', default: '900' },
     'ready-timeout': { type: 'string', default: '420' },
     json: { type: 'string' },
+    'node-flags': { type: 'string', default: '' }, // extra flags for the `ork run` child (--operator process)
   },
 });
 const N = Number(args.crs);
@@ -183,11 +184,13 @@ async function operatorRun(dir: string): Promise<OperatorResult> {
 
   if (args.operator === 'process') {
     const t0 = Date.now();
-    const child = spawn(process.execPath, [join(repoDir, 'packages/orkestra/bin/ork.js'), 'run', '-k', katalogFile, '--kubeconfig', kubeconfig, '--namespace', ns, '--log-format', 'json', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const nodeFlags = (args['node-flags'] ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, [...nodeFlags, join(repoDir, 'packages/orkestra/bin/ork.js'), 'run', '-k', katalogFile, '--kubeconfig', kubeconfig, '--namespace', ns, '--log-format', 'json', '--log-level', 'info'], { stdio: ['ignore', 'inherit', 'pipe'] });
     let startMs: number | undefined;
+    // `ork run` logs to stderr (stdout stays free for command output).
     let buf = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
       buf += chunk;
       let i;
       while ((i = buf.indexOf('\n')) >= 0) {
@@ -208,7 +211,7 @@ async function operatorRun(dir: string): Promise<OperatorResult> {
       await observer.stop();
       console.error(`[converge] measured (before cleanup): applied ${appliedMs} ms, ready ${readyMs} ms, RSS peak ${MiB(Math.max(hwm, rss.peak))} MiB`);
       const cleanupMs = await deleteNamespaceAndWait(ns);
-      return { how: 'child process (ork run)', workers: WORKERS, startMs, appliedMs, readyMs, rssPeakMiB: MiB(Math.max(hwm, rss.peak)), progress, cleanupMs };
+      return { how: `child process (ork run${nodeFlags.length ? ` with ${nodeFlags.join(' ')}` : ''})`, workers: WORKERS, startMs, appliedMs, readyMs, rssPeakMiB: MiB(Math.max(hwm, rss.peak)), progress, cleanupMs };
     } finally {
       rss.stop();
       child.kill('SIGTERM');

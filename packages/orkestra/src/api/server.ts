@@ -1,7 +1,8 @@
 // The runtime HTTP API: one port, read-only JSON, Prometheus text on /metrics. Followers serve it
 // too (from their warm caches), so any replica answers. With a token every path except the
 // probes (/healthz, /readyz) needs `Authorization: Bearer <token>`.
-import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { http } from '../node-http.ts';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../kube/index.ts';
@@ -81,7 +82,7 @@ export async function startApiServer(ctx: ApiContext, opts: ApiServerOptions): P
   };
 }
 
-async function handle(ctx: ApiContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handle(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     return send(res, 405, { error: 'the runtime API is read-only' });
@@ -143,7 +144,7 @@ function katalogView(ctx: ApiContext): Record<string, unknown> {
   };
 }
 
-function readyz(ctx: ApiContext, res: http.ServerResponse): void {
+function readyz(ctx: ApiContext, res: ServerResponse): void {
   const threshold = ctx.staleWatchThresholdSeconds;
   const watches = ctx.freshness.samples();
   const stale = watches.filter((w) => !w.synced || w.seconds > threshold);
@@ -202,7 +203,7 @@ function authorized(token: string, header: string | undefined): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function send(res: http.ServerResponse, code: number, body: unknown): void {
+function send(res: ServerResponse, code: number, body: unknown): void {
   if (res.headersSent) {
     res.end();
     return;

@@ -2,9 +2,8 @@
 // adds credentials, turns non-2xx answers into ApiError and unreachable servers into
 // ConnectionError, and reports one RequestSample per HTTP attempt to the observers (metrics,
 // and tests that count requests).
-import http from 'node:http';
-import https from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import { http, https } from '../node-http.ts';
+import type { Agent, IncomingMessage } from 'node:http';
 import { ApiError, ConnectionError } from './errors.ts';
 import { Credentials, type Credential } from './credentials.ts';
 import type { ClusterAccess } from './kubeconfig.ts';
@@ -56,7 +55,7 @@ export class Transport {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private readonly maxFreeSockets: number;
-  private agents = new Map<string, http.Agent>();
+  private agents = new Map<string, Agent>();
 
   constructor(access: ClusterAccess, opts: TransportOptions = {}) {
     this.access = access;
@@ -185,7 +184,7 @@ export class Transport {
     });
   }
 
-  private agentFor(cred: Credential): http.Agent {
+  private agentFor(cred: Credential): Agent {
     const key = cred.cert ? cred.cert.toString('base64').slice(-32) : '';
     let agent = this.agents.get(key);
     if (!agent) {
