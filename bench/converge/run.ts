@@ -123,9 +123,23 @@ async function katalogWithWorkers(dir: string): Promise<string> {
 
 class RssSampler {
   peak = 0;
+  /** Milliseconds from the sampler's start to the peak. */
+  peakAtMs = 0;
+  /** The highest sample of every 5 s window, in MiB: where in the run memory grows. */
+  readonly profile: number[] = [];
+  private readonly t0 = Date.now();
   private timer: NodeJS.Timeout;
   constructor(read: () => number) {
-    this.timer = setInterval(() => { this.peak = Math.max(this.peak, read()); }, 100);
+    this.timer = setInterval(() => {
+      const v = read();
+      const t = Date.now() - this.t0;
+      if (v > this.peak) {
+        this.peak = v;
+        this.peakAtMs = t;
+      }
+      const slot = Math.floor(t / 5000);
+      this.profile[slot] = Math.max(this.profile[slot] ?? 0, MiB(v));
+    }, 100);
   }
   stop(): void {
     clearInterval(this.timer);
@@ -162,6 +176,8 @@ interface OperatorResult {
   appliedMs: number;
   readyMs: number | null;
   rssPeakMiB: number;
+  rssPeakAtMs?: number;
+  rssProfileMiB?: number[];
   rssBaselineMiB?: number;
   requests?: ReturnType<typeof byVerb>;
   finalizerPatches?: number;
@@ -209,9 +225,9 @@ async function operatorRun(dir: string): Promise<OperatorResult> {
       const hwm = procStatusKb(child.pid!, 'VmHWM');
       rss.stop();
       await observer.stop();
-      console.error(`[converge] measured (before cleanup): applied ${appliedMs} ms, ready ${readyMs} ms, RSS peak ${MiB(Math.max(hwm, rss.peak))} MiB`);
+      console.error(`[converge] measured (before cleanup): applied ${appliedMs} ms, ready ${readyMs} ms, RSS peak ${MiB(Math.max(hwm, rss.peak))} MiB (sampled peak at ${rss.peakAtMs} ms); RSS per 5 s: ${rss.profile.join(' ')}`);
       const cleanupMs = await deleteNamespaceAndWait(ns);
-      return { how: `child process (ork run${nodeFlags.length ? ` with ${nodeFlags.join(' ')}` : ''})`, workers: WORKERS, startMs, appliedMs, readyMs, rssPeakMiB: MiB(Math.max(hwm, rss.peak)), progress, cleanupMs };
+      return { how: `child process (ork run${nodeFlags.length ? ` with ${nodeFlags.join(' ')}` : ''})`, workers: WORKERS, startMs, appliedMs, readyMs, rssPeakMiB: MiB(Math.max(hwm, rss.peak)), rssPeakAtMs: rss.peakAtMs, rssProfileMiB: rss.profile, progress, cleanupMs };
     } finally {
       rss.stop();
       child.kill('SIGTERM');
