@@ -4,7 +4,7 @@
 //
 //   finalizer → data (children, cross) → onCreate → onReconcile → status (+ Ready) → events
 //   deletion:  onDelete jobs → cluster-scoped / cross-namespace children → remove finalizer
-import { isConflict, isNamespaceTerminating, isNotFound, objectKey, type KubeObject } from '../kube/index.ts';
+import { TERMINATING_MARK_MS, isConflict, isNotFound, objectKey, terminatingNamespaces, type KubeObject } from '../kube/index.ts';
 import { resourceBuilder, standardLabels, type BuildContext } from './resources/index.ts';
 import { childrenContext, childrenOfKind, ownerLabels, type ChildKind, type OwnerLabels } from './children.ts';
 import { Renderer } from './render.ts';
@@ -62,10 +62,11 @@ export class Reconciler {
       if (isConflict(err) || (isNotFound(err) && !this.box.crInformer.getByKey(key))) return;
       // The CR's namespace is being deleted: nothing may be created there any more, and the CR
       // goes with it. Retrying now would only hammer the API server.
-      if (isNamespaceTerminating(err)) {
-        const ns = cr.metadata?.namespace ?? '';
-        this.box.terminating.mark(ns);
-        return { requeueAfterMs: this.box.terminating.remainingMs(ns) };
+      // (A cluster-scoped CR whose children live in that namespace marks it and tries again later.)
+      const refusedBy = terminatingNamespaces(err);
+      if (refusedBy) {
+        for (const ns of refusedBy) this.box.terminating.mark(ns);
+        return { requeueAfterMs: TERMINATING_MARK_MS };
       }
       this.last.set(key, { at: new Date().toISOString(), ok: false, error: message(err), changes: [], durationMs: Date.now() - t0 });
       throw err;

@@ -37,8 +37,26 @@ export class TerminatingNamespaces {
   }
 }
 
+const REFUSAL = /in namespace (\S+) because it is being terminated/;
+
+/**
+ * The namespaces a refusal names when every error in `err` is the API server refusing a create
+ * into a terminating namespace ("unable to create new content in namespace X because it is being
+ * terminated"); undefined when any error is something else.
+ */
+export function terminatingNamespaces(err: unknown): string[] | undefined {
+  const errs = err instanceof AggregateError ? err.errors : [err];
+  if (errs.length === 0) return undefined;
+  const names = new Set<string>();
+  for (const e of errs) {
+    const m = e instanceof ApiError && e.statusCode === 403 ? REFUSAL.exec(e.message) : null;
+    if (!m) return undefined;
+    names.add(m[1]!);
+  }
+  return [...names];
+}
+
 /** True when every error in `err` is the API server refusing a create into a terminating namespace. */
 export function isNamespaceTerminating(err: unknown): boolean {
-  const errs = err instanceof AggregateError ? err.errors : [err];
-  return errs.length > 0 && errs.every((e) => e instanceof ApiError && e.statusCode === 403 && /because it is being terminated/.test(e.message));
+  return terminatingNamespaces(err) !== undefined;
 }

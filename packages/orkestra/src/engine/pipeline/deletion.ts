@@ -1,6 +1,6 @@
 // Stage "deletion" (behind the finalizer): run `onDelete` Jobs to completion, then delete the
 // CR's children, then the finalizer goes.
-import { isNamespaceTerminating, isNotFound, type KubeObject } from '../../kube/index.ts';
+import { isNotFound, terminatingNamespaces, type KubeObject } from '../../kube/index.ts';
 import { evaluateConditions } from '../../conditions/evaluate.ts';
 import { resourceBuilder, type BuildContext } from '../resources/index.ts';
 import { cachedChild, childrenOfKind, type OwnerLabels } from '../children.ts';
@@ -32,8 +32,9 @@ export async function runDeletion(box: BoxContext, cr: KubeObject, renderer: Ren
         try {
           await box.applier.apply(built.manifest, undefined);
         } catch (err) {
-          if (!isNamespaceTerminating(err)) throw err;
-          box.terminating.mark(cr.metadata?.namespace ?? '');
+          const refusedBy = terminatingNamespaces(err);
+          if (!refusedBy) throw err;
+          for (const ns of refusedBy) box.terminating.mark(ns);
           // The whole namespace is going: the Job can never be created, and waiting for it would
           // hold the finalizer — and with it the namespace — forever.
           box.log.warn({ cr: box.describe(cr), job: built.manifest.metadata.name }, 'onDelete Job skipped: the namespace is being deleted');
