@@ -18,7 +18,11 @@ import { fileURLToPath } from 'node:url';
 const YOUNG_GENERATION = '--max-semi-space-size=2';
 const chosen = (flags) => /--(max-semi-space-size|semi-space-growth-factor|optimize-for-size)\b/.test(flags);
 if (!chosen(process.execArgv.join(' ')) && !chosen(process.env.NODE_OPTIONS ?? '') && typeof process.execve === 'function') {
-  process.execve(process.execPath, [process.execPath, YOUNG_GENERATION, ...process.execArgv, ...process.argv.slice(1)], process.env);
+  try {
+    process.execve(process.execPath, [process.execPath, YOUNG_GENERATION, ...process.execArgv, ...process.argv.slice(1)], process.env);
+  } catch {
+    // Could not exec (a sandbox that forbids it): run as we are, with V8's defaults.
+  }
 }
 
 module.enableCompileCache?.();
