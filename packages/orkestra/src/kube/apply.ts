@@ -19,10 +19,20 @@ export interface ApplierOptions {
   force?: boolean;
 }
 
+/** How many objects' last write the applier remembers (oldest forgotten first). */
+const REMEMBERED_WRITES = 10_000;
+
 export class Applier {
   private readonly client: KubeClient;
   readonly fieldManager: string;
   readonly force: boolean;
+  /**
+   * resourceVersion of the answer to our last write, per object. The informer cache can lag
+   * behind our own write: the next reconcile then sees a stale object, sends the same apply again,
+   * and the server answers with the version we already wrote. Without this memory that answer
+   * would look like a change (and raise a second "drift corrected" event).
+   */
+  private readonly written = new Map<string, string>();
 
   constructor(client: KubeClient, opts: ApplierOptions) {
     this.client = client;
@@ -39,8 +49,7 @@ export class Applier {
     if (live && isUnchanged(body, live)) return { changed: false, object: live as T };
     const difference = live ? findDifference(stripTypeMeta(body), live) : undefined;
     const object = await this.client.apply<T>(body, { fieldManager: this.fieldManager, force: this.force });
-    const changed = !live || object.metadata?.resourceVersion !== live.metadata?.resourceVersion;
-    return { changed, object, difference };
+    return { changed: this.isChange(object, live, ''), object, difference };
   }
 
   /**
@@ -51,7 +60,20 @@ export class Applier {
     const difference = findDifference(status, live.status, 'status');
     if (!difference) return { changed: false, object: live as T };
     const object = await this.client.patchStatus<T>(live, status, { fieldManager: this.fieldManager });
-    return { changed: object.metadata?.resourceVersion !== live.metadata?.resourceVersion, object, difference };
+    return { changed: this.isChange(object, live, '/status'), object, difference };
+  }
+
+  /** Did this write change the object — compared with the cache and with our own last write? */
+  private isChange(answer: KubeObject, live: KubeObject | undefined, part: string): boolean {
+    const m = answer.metadata ?? {};
+    const key = `${answer.apiVersion}/${answer.kind}/${m.namespace ?? ''}/${m.name}${part}`;
+    const version = m.resourceVersion ?? '';
+    const before = this.written.get(key);
+    this.written.delete(key);
+    this.written.set(key, version);
+    if (this.written.size > REMEMBERED_WRITES) this.written.delete(this.written.keys().next().value!);
+    // A cache without the object at all may also just be behind our own create.
+    return version !== before && version !== live?.metadata?.resourceVersion;
   }
 }
 
