@@ -1,18 +1,13 @@
 // Shared shapes of the built-in resource builders. A builder turns one rendered Katalog
 // declaration into one Kubernetes manifest for server-side apply; it never talks to a cluster.
+import type { OwnerReference } from '../../kube/index.ts';
+
+export type { OwnerReference };
 
 /** A JSON-compatible value as it comes out of YAML and template rendering. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
 
 export interface BuildContext {
   /** The CR's namespace: default namespace of namespaced children. */
