@@ -8,7 +8,6 @@ export type { OwnerReference };
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-
 export interface BuildContext {
   /** The CR's namespace: default namespace of namespaced children. */
   namespace: string;
