@@ -27,13 +27,17 @@ export function sprintln(args: unknown[]): string {
   return args.map((a) => formatValue(a, false)).join(' ') + '\n';
 }
 
-function padTo(s: string, sp: Spec, zeroOk = true): string {
+/**
+ * Pads to the width. Zero padding goes after the sign only for numbers (`signed`); Go pads
+ * anything else with zeros on the far left (`%05d` of the string "-3 1" is "%!d(string=0-3 1)").
+ */
+function padTo(s: string, sp: Spec, zeroOk = true, signed = false): string {
   const len = [...s].length;
   if (sp.width < 0 || len >= sp.width) return s;
   const n = sp.width - len;
   if (sp.minus) return s + ' '.repeat(n);
   if (sp.zero && zeroOk) {
-    const m = /^[+\- ]/.exec(s);
+    const m = signed ? /^[+\- ]/.exec(s) : null;
     if (m) return m[0] + '0'.repeat(n) + s.slice(1);
     return '0'.repeat(n) + s;
   }
@@ -103,7 +107,7 @@ function fmtInt(n: number, verb: string, sp: Spec): string {
   }
   if (verb === 'O') digits = '0o' + digits;
   const sign = neg ? '-' : sp.plus ? '+' : sp.space ? ' ' : '';
-  return padTo(sign + digits, sp, sp.prec < 0);
+  return padTo(sign + digits, sp, sp.prec < 0, true);
 }
 
 /**
@@ -143,7 +147,7 @@ export function fmtFloat(f: number, verb: string, sp: Spec): string {
   if (!Number.isFinite(f)) {
     body = Number.isNaN(f) ? 'NaN' : 'Inf';
     const sign = Number.isNaN(f) ? (sp.plus ? '+' : sp.space ? ' ' : '') : neg ? '-' : sp.plus || verb === 'v' ? '+' : sp.space ? ' ' : '';
-    return padTo(sign + body, sp, false);
+    return padTo(sign + body, sp, false, true);
   }
   switch (verb) {
     case 'e': case 'E': {
@@ -180,7 +184,7 @@ export function fmtFloat(f: number, verb: string, sp: Spec): string {
     }
   }
   const sign = neg ? '-' : sp.plus ? '+' : sp.space ? ' ' : '';
-  return padTo(sign + body, sp);
+  return padTo(sign + body, sp, true, true);
 }
 
 function hexString(s: string, sp: Spec, upper: boolean): string {
