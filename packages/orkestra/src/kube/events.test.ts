@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeClient } from './client.ts';
 import { EventRecorder, aggregationKey, microTime } from './events.ts';
 import { ApiError } from './errors.ts';
-import { TerminatingNamespaces, isNamespaceTerminating, terminatingNamespaces } from './terminating-namespaces.ts';
+import { TerminatingNamespaces, terminatingNamespaces } from './terminating-namespaces.ts';
 
 const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', uid: 'u-1' } };
 const ev = { type: 'Warning' as const, reason: 'Failed', action: 'Apply', note: 'boom' };
@@ -47,17 +47,16 @@ test('a namespace refusing creates because it is being deleted gets no more even
   await fake.close();
 });
 
-test('isNamespaceTerminating / terminatingNamespaces: only 403s that say the namespace is being terminated, all of them', () => {
+test('terminatingNamespaces: only 403s that say the namespace is being terminated, all of them', () => {
   const refused = new ApiError({ statusCode: 403, reason: 'Forbidden', message: 'unable to create new content in namespace x because it is being terminated', verb: 'apply', url: '/apis/batch/v1/namespaces/x/jobs/j' });
   const forbidden = new ApiError({ statusCode: 403, reason: 'Forbidden', message: 'User "u" cannot create resource "jobs"', verb: 'apply', url: '/apis/batch/v1/namespaces/x/jobs/j' });
-  assert.equal(isNamespaceTerminating(refused), true);
-  assert.equal(isNamespaceTerminating(forbidden), false);
-  assert.equal(isNamespaceTerminating(new AggregateError([refused, refused])), true);
-  assert.equal(isNamespaceTerminating(new AggregateError([refused, forbidden])), false);
-  assert.equal(isNamespaceTerminating(new AggregateError([])), false);
+  assert.deepEqual(terminatingNamespaces(refused), ['x']);
+  assert.equal(terminatingNamespaces(forbidden), undefined);
+  assert.deepEqual(terminatingNamespaces(new AggregateError([refused, refused])), ['x']);
+  assert.equal(terminatingNamespaces(new AggregateError([refused, forbidden])), undefined, 'any other error: not a terminating namespace');
+  assert.equal(terminatingNamespaces(new AggregateError([])), undefined);
   const other = new ApiError({ statusCode: 403, reason: 'Forbidden', message: 'unable to create new content in namespace y because it is being terminated', verb: 'apply', url: '/apis/batch/v1/namespaces/y/jobs/j' });
   assert.deepEqual(terminatingNamespaces(new AggregateError([refused, other, refused])), ['x', 'y'], 'the namespaces come from the refusals, not from the CR');
-  assert.equal(terminatingNamespaces(forbidden), undefined);
 });
 
 async function fakeEventsServer(failCreates = false, refuse?: (path: string) => string | undefined): Promise<{ url: string; calls: { method: string; path: string; body: Record<string, unknown> }[]; close: () => Promise<void> }> {

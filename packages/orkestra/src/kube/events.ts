@@ -6,7 +6,7 @@
 import type { KubeClient } from './client.ts';
 import { isNotFound } from './errors.ts';
 import type { KubeObject } from './types.ts';
-import { isNamespaceTerminating, type TerminatingNamespaces } from './terminating-namespaces.ts';
+import { terminatingNamespaces, type TerminatingNamespaces } from './terminating-namespaces.ts';
 
 export interface EventInput {
   type: 'Normal' | 'Warning';
@@ -159,8 +159,9 @@ export class EventRecorder {
       s.name = name;
       this.stats.created++;
     } catch (e) {
-      if (this.opts.terminating && isNamespaceTerminating(e)) {
-        this.opts.terminating.mark(s.namespace);
+      const refusedBy = this.opts.terminating ? terminatingNamespaces(e) : undefined;
+      if (refusedBy) {
+        for (const ns of refusedBy) this.opts.terminating!.mark(ns);
         this.stats.dropped++;
         return;
       }

@@ -13,5 +13,5 @@ export { findDifference, isUnchanged, parseQuantity, type Difference } from './c
 export { RequestCounter, type RequestFilter } from './metrics.ts';
 export * from './types.ts';
 export { EventRecorder, aggregationKey, microTime, type EventInput, type EventRecorderOptions, type EventRecorderStats } from './events.ts';
-export { TerminatingNamespaces, isNamespaceTerminating, terminatingNamespaces, TERMINATING_MARK_MS } from './terminating-namespaces.ts';
+export { TerminatingNamespaces, terminatingNamespaces, TERMINATING_MARK_MS } from './terminating-namespaces.ts';
 export { LeaderElector, type LeaderElectionOptions, type LeaderCallbacks } from './leader.ts';

@@ -55,8 +55,3 @@ export function terminatingNamespaces(err: unknown): string[] | undefined {
   }
   return [...names];
 }
-
-/** True when every error in `err` is the API server refusing a create into a terminating namespace. */
-export function isNamespaceTerminating(err: unknown): boolean {
-  return terminatingNamespaces(err) !== undefined;
-}
