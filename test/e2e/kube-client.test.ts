@@ -153,6 +153,28 @@ test('apply helper: the same desired object twice sends no request the second ti
   assert.equal(requests.count(), 0);
 });
 
+test('apply helper on a cache behind our own writes: the repeat costs a request but is not reported as a change', async (t) => {
+  const { client, requests } = testClient();
+  t.after(() => client.close());
+  const ns = await testNamespace(t, client, 'client-stale');
+  const applier = new Applier(client, { fieldManager: 'orkestra-e2e' });
+  const cm = (name: string, value: string): KubeObject => ({ ...CM, metadata: { name, namespace: ns }, data: { k: value } });
+
+  // A create the cache has not seen yet: both applies see no live object.
+  assert.equal((await applier.apply(cm('fresh', 'a'), undefined)).changed, true);
+  requests.reset();
+  const repeat = await applier.apply(cm('fresh', 'a'), undefined);
+  assert.equal(requests.count({ verb: 'apply', code: 200 }), 1);
+  assert.equal(repeat.changed, false, 'the server answered with the version we had already written');
+
+  // Someone else's edit in the cache; our correction is a change, its repeat on the same stale
+  // cache is not, and a further real change is.
+  const edited = await client.create(cm('edited', 'theirs'));
+  assert.equal((await applier.apply(cm('edited', 'ours'), edited)).changed, true);
+  assert.equal((await applier.apply(cm('edited', 'ours'), edited)).changed, false);
+  assert.equal((await applier.apply(cm('edited', 'again'), edited)).changed, true);
+});
+
 test('a Deployment reaches readyReplicas == replicas (controller-manager, scheduler, kwok)', async (t) => {
   const { client } = testClient();
   t.after(() => client.close());
