@@ -13,6 +13,9 @@ export interface ApplyResult<T extends KubeObject = KubeObject> {
   difference?: Difference;
 }
 
+/** The two verbs the applier sends (KubeClient has them; so does any cluster the engine runs on). */
+export type ApplyTarget = Pick<KubeClient, 'apply' | 'patchStatus'>;
+
 export interface ApplierOptions {
   fieldManager: string;
   /** Take over fields other managers own (an operator owns its children). Default true. */
@@ -23,7 +26,7 @@ export interface ApplierOptions {
 const REMEMBERED_WRITES = 10_000;
 
 export class Applier {
-  private readonly client: KubeClient;
+  private readonly client: ApplyTarget;
   readonly fieldManager: string;
   readonly force: boolean;
   /**
@@ -34,7 +37,7 @@ export class Applier {
    */
   private readonly written = new Map<string, string>();
 
-  constructor(client: KubeClient, opts: ApplierOptions) {
+  constructor(client: ApplyTarget, opts: ApplierOptions) {
     this.client = client;
     this.fieldManager = opts.fieldManager;
     this.force = opts.force ?? true;

@@ -8,7 +8,7 @@ export { KubeClient, type KubeClientOptions, type ListOptions, type WatchOptions
 export { Informer, type EventHandler, type InformerOptions, type InformerScope, type InformerStats } from './informer.ts';
 export { InformerFactory } from './factory.ts';
 export { Store, defaultIndexers, type Indexer } from './store.ts';
-export { Applier, type ApplyResult, type ApplierOptions } from './apply.ts';
+export { Applier, type ApplyResult, type ApplierOptions, type ApplyTarget } from './apply.ts';
 export { findDifference, isUnchanged, parseQuantity, type Difference } from './compare.ts';
 export { RequestCounter, type RequestFilter } from './metrics.ts';
 export * from './types.ts';
