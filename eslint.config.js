@@ -10,4 +10,20 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Dependencies point inward (docs: shared design, "House style"): the CLI and the HTTP API sit
+  // on the engine; the engine sits on the Katalog, templates, conditions and the kube ports.
+  {
+    files: ['packages/orkestra/src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)(cli|api)/', message: 'the engine never imports the CLI or the HTTP API: they depend on it, not the other way round' }] }],
+    },
+  },
+  {
+    files: ['packages/orkestra/src/{kube,template,conditions,katalog}/**/*.ts'],
+    // A test may drive an outer layer end to end (the validate command over the loader).
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)(engine|cli|api)/', message: 'kube, template, conditions and katalog are inner layers: they never import the engine, the CLI or the HTTP API' }] }],
+    },
+  },
 );

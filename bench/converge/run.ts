@@ -108,7 +108,7 @@ async function ensureCrd(): Promise<void> {
   const loaded = await loadKatalog(join(repoDir, 'examples/website/katalog.yaml'));
   if (!loaded.ok) throw new Error('examples/website/katalog.yaml does not load');
   const rt = new Runtime(loaded.katalog, { client, log: quiet });
-  await installCrds(client, rt.applier, loaded.katalog.crds);
+  await installCrds(client, rt.cluster.writer, loaded.katalog.crds);
 }
 
 /** The Website example with `workers:` set; nothing else changes. */

@@ -41,9 +41,14 @@ test('a failing template marks only its own CR not Ready', async () => {
     const c = await readyStatus(WIDGET, 'bad');
     return c?.status === 'False' ? c : undefined;
   });
-  assert.equal(bad.reason, 'ReconcileError');
+  // A template error only an edit can fix: a reason of its own, and the problem as data.
+  assert.equal(bad.reason, 'TemplateError');
   assert.match(bad.message ?? '', /spec\.color is required/);
   assert.match(bad.message ?? '', /configMaps\[0\]/, 'the message names the Katalog field');
+  const errors = ((await getOrUndefined(client, WIDGET, 'bad', ns))?.status as { errors?: { path?: string; reason?: string; message?: string }[] } | undefined)?.errors ?? [];
+  assert.equal(errors.length, 1, 'status.errors lists the one problem');
+  assert.match(errors[0]!.path ?? '', /onCreate\.configMaps\[0\]\.data\.color$/, 'with the Katalog field it comes from');
+  assert.equal(errors[0]!.reason, 'TemplateError');
 
   await waitFor('the good Widget Ready with its ConfigMap', async () => (await readyStatus(WIDGET, 'good'))?.status === 'True' && (await getOrUndefined(client, CONFIGMAP, 'good-cfg', ns))?.data?.color === 'red');
   await waitFor('the Gadget Ready with its ConfigMap', async () => (await readyStatus(GADGET, 'g1'))?.status === 'True' && (await getOrUndefined(client, CONFIGMAP, 'g1-gadget', ns))?.data?.size === 'L');

@@ -106,7 +106,7 @@ test('a failing CR degrades the CRD after failureThreshold (3) consecutive failu
   });
   assert.equal(h.state, 'degraded');
   assert.ok(h.consecutiveFails >= 3);
-  assert.match(h.lastError ?? '', /crash is refused/);
+  assert.match(h.lastError ?? '', /ork-crash-no-such-namespace.*not found/);
   const m = await scrape(url);
   assert.equal(sum(m, 'orkestra_crd_healthy', { crd: 'website' }), 0);
   assert.ok(sum(m, 'orkestra_crd_consecutive_failures', { crd: 'website' }) >= 3);

@@ -73,7 +73,7 @@ after(async () => {
   // Delete while the operator still runs, so it removes its finalizers and the namespace goes.
   if (ns) await deleteNamespace(client, ns);
   if (op && box?.crInformer) {
-    await waitFor('the Websites to be finalized', () => box.crInformer!.size === 0, 120_000, 250).catch(() => undefined);
+    await waitFor('the Websites to be finalized', () => box.crInformer!.list().length === 0, 120_000, 250).catch(() => undefined);
   }
   await op?.stop();
   client?.close();

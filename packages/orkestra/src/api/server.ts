@@ -168,7 +168,8 @@ async function crDetail(ctx: ApiContext, box: OperatorBox, cr: KubeObject): Prom
     // Events are not cached: one list per request, filtered by the server.
     const sel = [`involvedObject.name=${cr.metadata?.name}`, `involvedObject.kind=${box.entry.apiTypes.kind}`];
     if (cr.metadata?.uid) sel.push(`involvedObject.uid=${cr.metadata.uid}`);
-    const list = await ctx.runtime.client.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: cr.metadata?.namespace, fieldSelector: sel.join(','), timeoutMs: 10_000 });
+    if (!ctx.runtime.kube) throw new Error('events are read from the API server, and this runtime has none');
+    const list = await ctx.runtime.kube.client.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: cr.metadata?.namespace, fieldSelector: sel.join(','), timeoutMs: 10_000 });
     events = list.items.map(eventView).sort((a, b) => lastSeenMs(b) - lastSeenMs(a)).slice(0, MAX_EVENTS);
   } catch (err) {
     eventsError = err instanceof Error ? err.message : String(err);

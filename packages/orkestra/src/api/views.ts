@@ -23,7 +23,7 @@ export function boxSummary(box: OperatorBox): Record<string, unknown> {
     healthy: h.healthy,
     consecutiveFails: h.consecutiveFails,
     failureThreshold: box.failureThreshold,
-    crs: box.crInformer?.size ?? 0,
+    crs: box.crInformer?.list().length ?? 0,
     workers: box.pool.size,
     workersBusy: box.pool.busy,
     queueDepth: q.depth,

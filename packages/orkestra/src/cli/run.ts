@@ -108,7 +108,7 @@ export async function startOperator(opts: RunOptions): Promise<RunningOperator> 
     watchTimeoutSeconds: Math.max(1, Math.round((opts.watchTimeoutMs ?? 20_000) / 1000)),
     onReconciled: (box, ok, seconds) => metrics.reconciled(box.entry.name, ok, seconds),
   });
-  const freshness = new WatchFreshness(() => runtime.factory.all());
+  const freshness = new WatchFreshness(() => runtime.kube?.factory.all() ?? []);
   const le = opts.leaderElection;
   const state: LeaderState = {
     enabled: Boolean(le),
@@ -151,7 +151,7 @@ export async function startOperator(opts: RunOptions): Promise<RunningOperator> 
 
   try {
     if (opts.installCrds) {
-      const names = await installCrds(client, runtime.applier, katalog.crds.filter((c) => c.enabled));
+      const names = await installCrds(client, runtime.cluster.writer, katalog.crds.filter((c) => c.enabled));
       log.info({ crds: names }, 'CRDs registered');
     }
     if (opts.api) {

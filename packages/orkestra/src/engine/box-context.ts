@@ -1,13 +1,11 @@
 // What every pipeline stage of one OperatorBox may use. The OperatorBox builds it once; stages
-// read the caches through it and write only through `applier` / `client`.
-import type { Applier, Informer, KubeClient, KubeObject, TerminatingNamespaces } from '../kube/index.ts';
+// read the caches through it, and only the executor writes (through `writer`).
+import type { KubeObject, ResourceInfo, TerminatingNamespaces } from '../kube/index.ts';
 import type { CrdEntry, Katalog } from '../katalog/model.ts';
 import type { ChildKind } from './children.ts';
+import type { CacheView, Clock, ClusterWriter, EventSink } from './ports.ts';
 
-export interface EventSink {
-  /** Never throws; repeats are aggregated by the recorder. */
-  emit(regarding: KubeObject, type: 'Normal' | 'Warning', reason: string, action: string, note: string): void;
-}
+export type { EventSink } from './ports.ts';
 
 export interface Log {
   info(obj: object, msg: string): void;
@@ -23,18 +21,22 @@ export interface BoxContext {
   crdName: string;
   apiVersion: string;
   kind: string;
-  crInformer: Informer;
+  /** The CR kind as the cluster serves it (does it have a status subresource?). */
+  resource: ResourceInfo;
+  crInformer: CacheView;
   /** Child kinds by Katalog key (`deployments`, `custom:<apiVersion>:<kind>`). */
   kinds: Map<string, ChildKind>;
-  client: KubeClient;
-  applier: Applier;
+  writer: ClusterWriter;
   events: EventSink;
   log: Log;
+  clock: Clock;
   finalizer: string;
+  /** Top-level status fields the CRD's schema drops: not written again (no write loop). */
+  statusPruned: Set<string>;
   /** Namespaces that refused a create because they are being deleted (shared by all boxes). */
   terminating: TerminatingNamespaces;
   /** Read-only view of other OperatorBoxes' caches for `cross:` (by Katalog CRD name). */
-  crossInformer(crdName: string): Informer | undefined;
+  crossInformer(crdName: string): CacheView | undefined;
   /** `.metrics` and `.health` for templates. */
   metrics(): Record<string, unknown>;
   health(): Record<string, unknown>;

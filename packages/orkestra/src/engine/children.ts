@@ -1,7 +1,8 @@
 // A CR's children as the engine sees them: read from the shared child informers' caches (never
 // from the API), found by the owner labels every child carries, and shaped into the `.children`
 // map that templates and status fields read (reference §10.8).
-import type { Informer, KubeObject } from '../kube/index.ts';
+import type { KubeObject } from '../kube/index.ts';
+import type { CacheView } from './ports.ts';
 import { LABEL_CRD, LABEL_OWNER, LABEL_OWNER_NAMESPACE, labelValue } from './resources/index.ts';
 
 /** One kind of child an OperatorBox manages, with the informer that caches it. */
@@ -11,7 +12,7 @@ export interface ChildKind {
   apiVersion: string;
   kind: string;
   namespaced: boolean;
-  informer: Informer;
+  informer: CacheView;
 }
 
 /** The label values that identify one CR's children. */

@@ -3,7 +3,8 @@
 // subresource, and a Ready column for `kubectl get`). Waits until the API server serves them.
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import type { Applier, KubeClient, KubeObject } from '../kube/index.ts';
+import type { KubeClient, KubeObject } from '../kube/index.ts';
+import type { ClusterWriter } from './ports.ts';
 import type { CrdEntry } from '../katalog/model.ts';
 
 const CRD_TYPE = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
@@ -39,13 +40,13 @@ async function crdsFromFile(file: string): Promise<KubeObject[]> {
 }
 
 /** Applies the CRDs of these entries and waits until each is Established. */
-export async function installCrds(client: KubeClient, applier: Applier, entries: CrdEntry[], timeoutMs = 60_000): Promise<string[]> {
+export async function installCrds(client: KubeClient, writer: ClusterWriter, entries: CrdEntry[], timeoutMs = 60_000): Promise<string[]> {
   const names: string[] = [];
   for (const e of entries) {
     const crds = e.crdFile ? await crdsFromFile(e.crdFile) : [crdFromApiTypes(e)];
     for (const crd of crds) {
       const live = await client.get(CRD_TYPE, crd.metadata!.name!).catch(() => undefined);
-      await applier.apply(crd, live);
+      await writer.apply(crd, live);
       names.push(crd.metadata!.name!);
     }
   }

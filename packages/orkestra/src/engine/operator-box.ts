@@ -3,14 +3,15 @@
 // OperatorBox — a bad template, a failing API call, a thrown exception — is recorded here and
 // retried with backoff; it never reaches another OperatorBox.
 import { parseDuration } from '../conditions/cron.ts';
-import { objectKey, type Applier, type Informer, type InformerFactory, type KubeClient, type KubeObject, type TerminatingNamespaces } from '../kube/index.ts';
+import { objectKey, type KubeObject, type ResourceInfo, type TerminatingNamespaces } from '../kube/index.ts';
 import type { CrdEntry, Katalog } from '../katalog/model.ts';
 import { resourceBuilder } from './resources/index.ts';
 import { WorkQueue } from './queue.ts';
 import { WorkerPool } from './workers.ts';
-import { Reconciler } from './reconciler.ts';
+import { Reconciler, type ReconcilerOptions } from './reconciler.ts';
 import type { ChildKind } from './children.ts';
-import type { BoxContext, EventSink, Log } from './box-context.ts';
+import type { BoxContext, Log } from './box-context.ts';
+import type { CacheView, Clock, Cluster } from './ports.ts';
 
 export const FINALIZER = 'orkestra.orkspace.io/finalizer';
 export const DEFAULT_RESYNC_MS = 60_000;
@@ -34,19 +35,18 @@ export interface BoxHealth {
 /** What the Runtime shares with every OperatorBox. */
 export interface BoxDeps {
   katalog: Katalog;
-  client: KubeClient;
-  factory: InformerFactory;
-  applier: Applier;
-  events: EventSink;
+  cluster: Cluster;
+  clock: Clock;
   log: Log;
   /** Runtime-wide namespace restriction (a CRD's own `namespace:` wins). */
   namespace?: string;
   /** The shared informer of one child kind (one watch per kind for all CRDs). */
   childKind(key: string, apiVersion: string, kind: string): Promise<ChildKind>;
-  crossInformer(crdName: string): Informer | undefined;
+  crossInformer(crdName: string): CacheView | undefined;
   terminating: TerminatingNamespaces;
   /** Notified after each reconcile (metrics). */
   onReconciled?(box: OperatorBox, ok: boolean, seconds: number): void;
+  reconciler?: ReconcilerOptions;
 }
 
 export class OperatorBox {
@@ -54,7 +54,7 @@ export class OperatorBox {
   readonly crdName: string;
   readonly queue: WorkQueue;
   readonly pool: WorkerPool;
-  crInformer?: Informer;
+  crInformer?: CacheView;
   reconciler?: Reconciler;
   readonly kinds = new Map<string, ChildKind>();
   readonly failureThreshold: number;
@@ -69,7 +69,7 @@ export class OperatorBox {
     const q = entry.operatorBox.queue ?? {};
     this.failureThreshold = typeof q.failureThreshold === 'number' ? q.failureThreshold : DEFAULT_FAILURE_THRESHOLD;
     this.queue = new WorkQueue({ name: entry.name, maxDepth: typeof q.maxDepth === 'number' ? q.maxDepth : 0 });
-    this.pool = new WorkerPool(this.queue, (key) => this.reconciler!.reconcile(key), {
+    this.pool = new WorkerPool(this.queue, (key, signal) => this.reconciler!.reconcile(key, signal), {
       workers: entry.operatorBox.workers,
       events: { reconciled: (key, ok, ms, err) => this.recordOutcome(key, ok, ms, err) },
     });
@@ -87,7 +87,7 @@ export class OperatorBox {
     const d = this.deps;
     const ob = this.entry.operatorBox;
     const resyncMs = (ob.resync && parseDuration(ob.resync)) || DEFAULT_RESYNC_MS;
-    const info = await d.client.resource({ apiVersion: this.apiVersion, kind: this.entry.apiTypes.kind });
+    const info = await d.cluster.reader.resource({ apiVersion: this.apiVersion, kind: this.entry.apiTypes.kind });
     for (const hook of [ob.onCreate, ob.onReconcile, ob.onDelete]) {
       for (const decl of hook.resources) {
         if (decl.kind === 'custom') {
@@ -103,14 +103,14 @@ export class OperatorBox {
         this.kinds.set(b.key, await d.childKind(b.key, gv, b.gvk.kind));
       }
     }
-    const inf = await d.factory.informer(info, { namespace: this.entry.namespace ?? d.namespace }, { resyncMs });
+    const inf = await d.cluster.reader.cache(info, { namespace: this.entry.namespace ?? d.namespace }, { resyncMs });
     this.crInformer = inf;
     inf.addEventHandler({
       onAdd: (o) => this.enqueue(objectKey(o)),
       onUpdate: (_old, o) => this.enqueue(objectKey(o)),
       onDelete: (o) => this.reconciler?.forget(objectKey(o)),
     });
-    this.reconciler = new Reconciler(this.context(inf));
+    this.reconciler = new Reconciler(this.context(inf, info), d.reconciler);
     inf.start();
     for (const k of this.kinds.values()) k.informer.start();
   }
@@ -172,7 +172,7 @@ export class OperatorBox {
     this.deps.onReconciled?.(this, ok, ms / 1000);
   }
 
-  private context(crInformer: Informer): BoxContext {
+  private context(crInformer: CacheView, resource: ResourceInfo): BoxContext {
     const d = this.deps;
     const t = this.entry.apiTypes;
     return {
@@ -181,13 +181,15 @@ export class OperatorBox {
       crdName: this.crdName,
       apiVersion: this.apiVersion,
       kind: t.kind,
+      resource,
       crInformer,
       kinds: this.kinds,
-      client: d.client,
-      applier: d.applier,
-      events: d.events,
+      writer: d.cluster.writer,
+      events: d.cluster.events,
       log: d.log,
+      clock: d.clock,
       finalizer: FINALIZER,
+      statusPruned: new Set(),
       terminating: d.terminating,
       crossInformer: d.crossInformer,
       metrics: () => {

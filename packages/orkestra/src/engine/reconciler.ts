@@ -1,19 +1,20 @@
-// One reconcile of one CR, stage by stage. Reads come from informer caches; every write goes
-// through the applier (which skips unchanged objects) or a resourceVersion-guarded patch, so a
-// converged CR costs no request at all.
+// One reconcile of one CR: the list of stages, each a function of one ReconcileScope. Stages read
+// the caches and decide (intents, status); only the executor writes, and it sends nothing for what
+// already matches, so a converged CR costs no request at all.
 //
-//   finalizer → data (children, cross) → onCreate → onReconcile → status (+ Ready) → events
-//   deletion:  onDelete jobs → cluster-scoped / cross-namespace children → remove finalizer
-import { TERMINATING_MARK_MS, isConflict, isNotFound, objectKey, terminatingNamespaces, type KubeObject } from '../kube/index.ts';
-import { resourceBuilder, standardLabels, type BuildContext } from './resources/index.ts';
-import { childrenContext, childrenOfKind, ownerLabels, type ChildKind, type OwnerLabels } from './children.ts';
-import { Renderer } from './render.ts';
-import { buildData } from './pipeline/data.ts';
-import { readCross } from './pipeline/cross.ts';
-import { runHook, type ChildChange, type HookResult } from './pipeline/resources.ts';
-import { desiredStatus, readyCondition, statusFields } from './pipeline/status.ts';
-import { ensureFinalizer, removeFinalizer } from './pipeline/finalizer.ts';
-import { runDeletion } from './pipeline/deletion.ts';
+//   finalizer → inputs (children, cross) → resources (onCreate, onReconcile) → execute
+//             → status (+ Ready, errors) → write status → events
+//   deletion:   inputs → deletion (onDelete Jobs, then every child) → execute → remove finalizer
+import { TERMINATING_MARK_MS, isConflict, isNotFound, objectKey, terminatingNamespaces } from '../kube/index.ts';
+import { openScope, type ReconcileScope } from './scope.ts';
+import { gatherInputs } from './pipeline/inputs.ts';
+import { planResources } from './pipeline/resources.ts';
+import { planStatus } from './pipeline/status.ts';
+import { planDeletion } from './pipeline/deletion.ts';
+import { emitChanges, emitOutcome } from './pipeline/events.ts';
+import { addFinalizer, perform, removeFinalizer, writeStatus } from './executor.ts';
+import { ReconcileFailed, allTerminal, issuesOf, summary, type ReconcileIssue } from './errors.ts';
+import type { ChildChange } from './intents.ts';
 import type { BoxContext } from './box-context.ts';
 import type { ReconcileOutcome } from './workers.ts';
 
@@ -21,13 +22,25 @@ import type { ReconcileOutcome } from './workers.ts';
 export interface LastReconcile {
   at: string;
   ok: boolean;
+  /** One line (the issues' messages); kept for readers of the API that want a string. */
   error?: string;
+  issues: ReconcileIssue[];
+  /** True when only an edit of the CR or the Katalog can fix it (not retried with backoff). */
+  terminal?: boolean;
   changes: ChildChange[];
   durationMs: number;
 }
 
+export interface ReconcilerOptions {
+  /** Sees every finished scope (`ork simulate` and `ork plan` print its intents, status and changes). */
+  observe?(scope: ReconcileScope): void;
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
 export class Reconciler {
   private readonly box: BoxContext;
+  private readonly opts: ReconcilerOptions;
   readonly last = new Map<string, LastReconcile>();
   /**
    * CRs (key → uid) whose finalizer this process removed. Until the watch delivers their removal,
@@ -35,41 +48,37 @@ export class Reconciler {
    * deletion again (it would start the onDelete Jobs a second time, now without an owner).
    */
   private readonly finalized = new Map<string, string>();
+  /** The terminal message last evented per CR: a resync meeting it again sends no new event. */
+  private readonly lastTerminal = new Map<string, string>();
 
-  constructor(box: BoxContext) {
+  constructor(box: BoxContext, opts: ReconcilerOptions = {}) {
     this.box = box;
+    this.opts = opts;
   }
 
-  async reconcile(key: string): Promise<ReconcileOutcome | void> {
+  async reconcile(key: string, signal: AbortSignal = NEVER_ABORTED): Promise<ReconcileOutcome | void> {
     const cr = this.box.crInformer.getByKey(key);
     if (!cr) {
       this.forget(key);
       return;
     }
-    const t0 = Date.now();
+    const t0 = this.box.clock.now();
+    const scope = openScope(this.box, key, cr, signal);
     try {
-      if (cr.metadata?.deletionTimestamp) return await this.delete(cr);
-      // The namespace refused a create moments ago: it is being deleted and the CR goes with it.
-      // Look again when the mark expires (the namespace may have been created anew by then).
-      const waitMs = this.box.terminating.remainingMs(cr.metadata?.namespace ?? '');
-      if (waitMs > 0) return { requeueAfterMs: waitMs };
-      // Carry on with the object the finalizer patch returned: no round trip through the watch.
-      const current = (await ensureFinalizer(this.box, cr)) ?? cr;
-      const changes = await this.apply(current);
-      this.last.set(key, { at: new Date().toISOString(), ok: true, changes, durationMs: Date.now() - t0 });
+      return cr.metadata?.deletionTimestamp ? await this.finalize(scope) : await this.converge(scope);
     } catch (err) {
-      // A 409 means the cache was behind: the watch event already queued a fresh attempt.
+      // The finalizer patch met a 409 (the cache was behind: the watch event already queued a
+      // fresh attempt), or the CR is gone.
       if (isConflict(err) || (isNotFound(err) && !this.box.crInformer.getByKey(key))) return;
-      // The CR's namespace is being deleted: nothing may be created there any more, and the CR
-      // goes with it. Retrying now would only hammer the API server.
-      // (A cluster-scoped CR whose children live in that namespace marks it and tries again later.)
       const refusedBy = terminatingNamespaces(err);
       if (refusedBy) {
         for (const ns of refusedBy) this.box.terminating.mark(ns);
         return { requeueAfterMs: TERMINATING_MARK_MS };
       }
-      this.last.set(key, { at: new Date().toISOString(), ok: false, error: message(err), changes: [], durationMs: Date.now() - t0 });
-      throw err;
+      scope.issues.push(...issuesOf(err));
+      return this.conclude(scope, t0);
+    } finally {
+      this.opts.observe?.(scope);
     }
   }
 
@@ -77,122 +86,73 @@ export class Reconciler {
   forget(key: string): void {
     this.last.delete(key);
     this.finalized.delete(key);
+    this.lastTerminal.delete(key);
   }
 
-  private owner(cr: KubeObject): { owner: OwnerLabels; buildCtx: BuildContext } {
-    const owner = ownerLabels(this.box.crdName, cr);
-    const namespace = cr.metadata?.namespace ?? '';
-    const crName = cr.metadata?.name ?? '';
-    return {
-      owner,
-      buildCtx: {
-        namespace,
-        crName,
-        crKind: this.box.kind,
-        crdName: this.box.crdName,
-        labels: standardLabels({ crName, namespace, crdName: this.box.crdName }),
-        ownerReference: { apiVersion: this.box.apiVersion, kind: this.box.kind, name: crName, uid: cr.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true },
-      },
-    };
+  private async converge(scope: ReconcileScope): Promise<ReconcileOutcome | void> {
+    const t0 = this.box.clock.now();
+    // The namespace refused a create moments ago: it is being deleted and the CR goes with it.
+    // Look again when the mark expires (the namespace may have been created anew by then).
+    const waitMs = this.box.terminating.remainingMs(scope.cr.metadata?.namespace ?? '');
+    if (waitMs > 0) return { requeueAfterMs: waitMs };
+
+    await addFinalizer(scope);
+    gatherInputs(scope);
+    if (scope.haltAt === undefined) planResources(scope);
+    await perform(scope);
+    if (scope.stale) return;
+    if (scope.refusedBy) return { requeueAfterMs: scope.requeueAfterMs };
+    planStatus(scope);
+    await writeStatus(scope);
+    if (scope.stale) return;
+    emitChanges(scope);
+    return this.conclude(scope, t0);
   }
 
-  private readChildren(owner: OwnerLabels, observed: HookResult['observed'] = []): Record<string, unknown> {
-    const found = new Map<ChildKind, KubeObject[]>();
-    for (const k of this.box.kinds.values()) found.set(k, childrenOfKind(k, owner));
-    // What this reconcile just wrote is newer than the cache until the watch delivers it.
-    for (const { kind, object } of observed) {
-      const list = (found.get(kind) ?? []).filter((o) => o.metadata?.name !== object.metadata?.name || o.metadata?.namespace !== object.metadata?.namespace);
-      found.set(kind, [...list, object]);
-    }
-    return childrenContext(found);
-  }
-
-  private async apply(cr: KubeObject): Promise<ChildChange[]> {
+  private async finalize(scope: ReconcileScope): Promise<ReconcileOutcome | void> {
     const box = this.box;
-    const { owner, buildCtx } = this.owner(cr);
-    const seed = cr.metadata?.uid ?? box.describe(cr);
-    const context = box.describe(cr);
-    let renderer = new Renderer(buildData(box, cr, this.readChildren(owner), {}), { seed, context });
-    buildCtx.workloads = this.workloadNames(buildCtx, renderer);
-    const changes: ChildChange[] = [];
-    const observed: HookResult['observed'] = [];
-    let error: unknown;
-    try {
-      const cross = readCross(box, cr, renderer);
-      renderer = new Renderer(buildData(box, cr, this.readChildren(owner), cross), { seed, context });
-      for (const hook of [box.entry.operatorBox.onCreate, box.entry.operatorBox.onReconcile]) {
-        const r = await runHook(box, hook, cr, renderer, buildCtx, owner);
-        changes.push(...r.changes);
-        observed.push(...r.observed);
-      }
-    } catch (err) {
-      error = err;
+    if (!(scope.cr.metadata?.finalizers ?? []).includes(box.finalizer)) return;
+    const key = objectKey(scope.cr);
+    if (this.finalized.get(key) === scope.cr.metadata?.uid) return;
+    gatherInputs(scope);
+    planDeletion(scope);
+    await perform(scope);
+    // A namespace that refused the onDelete Job is being deleted: the Job can never run, and
+    // waiting for it would hold the finalizer — and with it the namespace — forever.
+    if (scope.refusedBy) {
+      box.log.warn({ cr: box.describe(scope.cr) }, 'onDelete Job skipped: the namespace is being deleted');
+      scope.intents.length = 0;
+      scope.requeueAfterMs = undefined;
+      scope.refusedBy = undefined;
+      planDeletion(scope);
+      await perform(scope);
     }
-
-    // Status is written on success and on failure: children are read again (with what this
-    // reconcile wrote) so `.children.deployment.status` is as fresh as the cache allows.
-    const statusRenderer = new Renderer({ ...renderer.data, children: this.readChildren(owner, observed) }, { seed, context });
-    const { fields, errors } = statusFields(box.entry.operatorBox.status, statusRenderer);
-    if (!error && errors.length > 0) error = new Error(errors.join('; '));
-    const ready = readyCondition(cr, error === undefined ? undefined : message(error), new Date());
-    try {
-      await box.applier.applyStatus(cr, desiredStatus(cr, box.entry.operatorBox.status, fields, ready));
-    } catch (statusErr) {
-      // A CRD without the status subresource answers 404: status is best effort.
-      if (!isNotFound(statusErr) && error === undefined) error = statusErr;
-    }
-
-    this.emitChanges(cr, changes);
-    if (error !== undefined) {
-      box.events.emit(cr, 'Warning', `${box.kind}ReconcileError`, 'Reconcile', message(error));
-      throw error;
-    }
-    if (changes.length > 0) box.events.emit(cr, 'Normal', `${box.kind}Reconciled`, 'Reconcile', `Successfully reconciled ${context}`);
-    return changes;
+    emitChanges(scope);
+    if (scope.issues.length > 0) throw new ReconcileFailed(scope.issues);
+    if (scope.stale) return;
+    if (scope.requeueAfterMs) return { requeueAfterMs: scope.requeueAfterMs };
+    await removeFinalizer(scope);
+    this.finalized.set(key, scope.cr.metadata?.uid ?? '');
+    box.events.emit(scope.cr, 'Normal', `${box.kind}Deleted`, 'Delete', `Cleaned up ${box.describe(scope.cr)}`);
   }
 
-  private emitChanges(cr: KubeObject, changes: ChildChange[]): void {
-    const drift = cr.metadata?.generation !== undefined && (cr.status as { observedGeneration?: number } | undefined)?.observedGeneration === cr.metadata.generation;
-    for (const c of changes) {
-      const what = `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`;
-      if (c.action === 'created') this.box.events.emit(cr, 'Normal', 'Created', 'Apply', `Created ${what}`);
-      else if (c.action === 'deleted') this.box.events.emit(cr, 'Normal', 'Deleted', 'Apply', `Deleted ${what}: its when: condition is false`);
-      else if (drift) this.box.events.emit(cr, 'Normal', 'DriftCorrected', 'Apply', `Corrected drift on ${what}${c.field ? ` (${c.field})` : ''}`);
-      else this.box.events.emit(cr, 'Normal', 'Updated', 'Apply', `Updated ${what}${c.field ? ` (${c.field})` : ''}`);
-    }
-  }
-
-  private async delete(cr: KubeObject): Promise<ReconcileOutcome | void> {
-    if (!(cr.metadata?.finalizers ?? []).includes(this.box.finalizer)) return;
-    const key = objectKey(cr);
-    if (this.finalized.get(key) === cr.metadata?.uid) return;
-    const { owner, buildCtx } = this.owner(cr);
-    const renderer = new Renderer(buildData(this.box, cr, this.readChildren(owner), {}), { seed: cr.metadata?.uid ?? '', context: this.box.describe(cr) });
-    const pending = await runDeletion(this.box, cr, renderer, { ...buildCtx, ownerReference: undefined }, owner);
-    if (pending) return { requeueAfterMs: pending };
-    await removeFinalizer(this.box, cr);
-    this.finalized.set(key, cr.metadata?.uid ?? '');
-    this.box.events.emit(cr, 'Normal', `${this.box.kind}Deleted`, 'Delete', `Cleaned up ${this.box.describe(cr)}`);
-  }
-
-  /** Rendered names of the workloads the box declares: a Service without a selector fronts one of them. */
-  private workloadNames(ctx: BuildContext, renderer: Renderer): string[] {
-    const names: string[] = [];
-    for (const hook of [this.box.entry.operatorBox.onCreate, this.box.entry.operatorBox.onReconcile]) {
-      for (const d of hook.resources) {
-        if (d.kind !== 'deployments' && d.kind !== 'statefulSets' && d.kind !== 'replicaSets') continue;
-        try {
-          names.push(d.name !== undefined ? renderer.string(d.name, `${d.path}.name`) : `${ctx.crName}${resourceBuilder(d.kind)?.defaultNameSuffix ?? ''}`);
-        } catch {
-          // The declaration's own stage reports the render error.
-        }
-      }
-    }
-    return names;
+  /**
+   * Records the outcome and tells the worker pool what to do: nothing more on success; on
+   * problems only an edit can fix, no retry (a change of the CR or its children, or the resync,
+   * reconciles again); on anything else, a retry with backoff.
+   */
+  private conclude(scope: ReconcileScope, t0: number): ReconcileOutcome | void {
+    const issues = scope.issues;
+    const terminal = allTerminal(issues);
+    const at = new Date(this.box.clock.now()).toISOString();
+    this.last.set(scope.key, {
+      at, ok: issues.length === 0, issues: [...issues], changes: [...scope.changes], durationMs: this.box.clock.now() - t0,
+      ...(issues.length > 0 ? { error: summary(issues), terminal } : {}),
+    });
+    emitOutcome(scope, this.lastTerminal, terminal);
+    if (issues.length === 0) return scope.requeueAfterMs ? { requeueAfterMs: scope.requeueAfterMs } : undefined;
+    if (terminal) return { failed: new ReconcileFailed(issues) };
+    throw new ReconcileFailed(issues);
   }
 }
 
-function message(err: unknown): string {
-  if (err instanceof AggregateError) return err.message;
-  return err instanceof Error ? err.message : String(err);
-}

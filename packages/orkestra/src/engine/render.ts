@@ -17,7 +17,8 @@ export class RenderError extends Error {
 }
 
 export class Renderer {
-  readonly data: Record<string, unknown>;
+  /** What templates see. A reconcile's stages widen it as they learn more (children, cross, …). */
+  data: Record<string, unknown>;
   private readonly opts: ExecOptions;
 
   /** `seed` makes random functions stable (the CR's UID); `context` names the CR in errors. */

@@ -1,18 +1,28 @@
 // The Runtime: every enabled CRD of a Katalog becomes an OperatorBox in this process. It owns
-// what the boxes share — the client, the informer factory, one watch per child kind (events are
-// routed to the owning box by label), the applier and the event recorder. A CRD that is not
-// served yet does not hold the others back: its box waits in the background and starts when the
-// CRD appears.
-import { Applier, EventRecorder, InformerFactory, TerminatingNamespaces, type Informer, type KubeClient, type KubeObject } from '../kube/index.ts';
+// what the boxes share — the cluster (its caches, writer and events), one watch per child kind
+// (events are routed to the owning box by label) and the memory of terminating namespaces. A
+// CRD that is not served yet does not hold the others back: its box waits in the background and
+// starts when the CRD appears.
+import { TerminatingNamespaces, type KubeClient, type KubeObject } from '../kube/index.ts';
 import type { Katalog } from '../katalog/model.ts';
 import { LABEL_CRD, LABEL_MANAGED_BY, LABEL_OWNER, LABEL_OWNER_NAMESPACE, MANAGED_BY_VALUE, labelValue } from './resources/index.ts';
 import { OperatorBox } from './operator-box.ts';
+import { KubeCluster } from './cluster/kube-cluster.ts';
 import type { ChildKind } from './children.ts';
-import type { EventSink, Log } from './box-context.ts';
+import type { Log } from './box-context.ts';
+import type { ReconcilerOptions } from './reconciler.ts';
+import { systemClock, type CacheView, type Clock, type Cluster } from './ports.ts';
 
 export interface RuntimeOptions {
-  client: KubeClient;
+  /** The cluster to run on; default: the API server `client` talks to. */
+  cluster?: Cluster;
+  /** Used when no `cluster` is given. */
+  client?: KubeClient;
   log: Log;
+  clock?: Clock;
+  /** Namespaces being deleted; give the one the cluster's event recorder shares, if any. */
+  terminating?: TerminatingNamespaces;
+  reconciler?: ReconcilerOptions;
   /** Server-side apply field manager and event reporting controller. Default `orkestra`. */
   fieldManager?: string;
   /** This process's identity (events' reportingInstance, leader election). */
@@ -28,10 +38,9 @@ export interface RuntimeOptions {
 
 export class Runtime {
   readonly katalog: Katalog;
-  readonly client: KubeClient;
-  readonly factory: InformerFactory;
-  readonly applier: Applier;
-  readonly recorder: EventRecorder;
+  readonly cluster: Cluster;
+  /** Set when running on the API server (the CLI's freshness metric and event reads use it). */
+  readonly kube?: KubeCluster;
   readonly boxes = new Map<string, OperatorBox>();
   private readonly log: Log;
   private readonly opts: RuntimeOptions;
@@ -45,36 +54,34 @@ export class Runtime {
   constructor(katalog: Katalog, opts: RuntimeOptions) {
     this.katalog = katalog;
     this.opts = opts;
-    this.client = opts.client;
     this.log = opts.log;
     const manager = opts.fieldManager ?? 'orkestra';
-    this.factory = new InformerFactory(opts.client, {
-      ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
-      onError: (err, phase) => this.log.warn({ err: err instanceof Error ? err.message : String(err), phase }, 'watch error; retrying'),
-    });
-    this.applier = new Applier(opts.client, { fieldManager: manager, force: true });
     // One memory for the whole process: a refusal seen by any box or by the recorder spares the rest.
-    const terminating = new TerminatingNamespaces();
-    this.recorder = new EventRecorder(opts.client, {
-      terminating,
-      reportingController: `orkestra.orkspace.io/${manager}`,
-      reportingInstance: opts.identity ?? manager,
-      onError: (err) => this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'event not recorded'),
-    });
-    const events: EventSink = {
-      emit: (regarding, type, reason, action, note) => {
-        void this.recorder.record(regarding, { type, reason, action, note });
-      },
-    };
+    const terminating = opts.terminating ?? new TerminatingNamespaces();
+    if (opts.cluster) {
+      this.cluster = opts.cluster;
+      if (opts.cluster instanceof KubeCluster) this.kube = opts.cluster;
+    } else {
+      if (!opts.client) throw new TypeError('Runtime needs a cluster or a client');
+      this.kube = new KubeCluster(opts.client, {
+        fieldManager: manager,
+        identity: opts.identity ?? manager,
+        terminating,
+        watchTimeoutSeconds: opts.watchTimeoutSeconds,
+        onWatchError: (err, phase) => this.log.warn({ err: err instanceof Error ? err.message : String(err), phase }, 'watch error; retrying'),
+        onEventError: (err) => this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'event not recorded'),
+      });
+      this.cluster = this.kube;
+    }
+    const clock = opts.clock ?? systemClock;
     for (const entry of katalog.crds) {
       if (!entry.enabled) continue;
       const box = new OperatorBox(entry, {
         katalog,
-        client: opts.client,
-        factory: this.factory,
-        applier: this.applier,
-        events,
+        cluster: this.cluster,
+        clock,
         log: opts.log,
+        reconciler: opts.reconciler,
         namespace: opts.namespace,
         childKind: (key, apiVersion, kind) => this.childKind(key, apiVersion, kind),
         crossInformer: (name) => this.boxes.get(name)?.crInformer,
@@ -101,8 +108,7 @@ export class Runtime {
     this.stopped = true;
     for (const t of this.retryTimers) clearTimeout(t);
     await Promise.all([...this.boxes.values()].map((b) => b.stop(deadlineMs)));
-    await this.recorder.flush().catch(() => undefined);
-    await this.factory.stop();
+    await this.cluster.stop();
   }
 
   private async prepare(box: OperatorBox, syncTimeoutMs: number): Promise<void> {
@@ -130,9 +136,9 @@ export class Runtime {
     let p = this.childKinds.get(id);
     if (!p) {
       p = (async () => {
-        const info = await this.client.resource({ apiVersion, kind });
+        const info = await this.cluster.reader.resource({ apiVersion, kind });
         const scope = { labelSelector: `${LABEL_MANAGED_BY}=${MANAGED_BY_VALUE}`, namespace: info.namespaced ? this.opts.namespace : undefined };
-        const informer = await this.factory.informer(info, scope);
+        const informer = await this.cluster.reader.cache(info, scope);
         informer.addEventHandler({
           onAdd: (o, initial) => { if (!initial) this.route(o); },
           onUpdate: (_old, o) => this.route(o),
@@ -154,7 +160,7 @@ export class Runtime {
   }
 
   /** Cross lookups read this box's cache. */
-  informerOf(crd: string): Informer | undefined {
+  informerOf(crd: string): CacheView | undefined {
     return this.boxes.get(crd)?.crInformer;
   }
 }

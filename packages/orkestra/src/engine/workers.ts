@@ -8,9 +8,15 @@ import type { WorkQueue } from './queue.ts';
 export interface ReconcileOutcome {
   /** Reconcile this key again after this many ms (requeue.after). */
   requeueAfterMs?: number;
+  /**
+   * The reconcile failed in a way only an edit can fix (a terminal error): it counts as a
+   * failure, but is not retried with backoff — the next change or resync tries again.
+   */
+  failed?: unknown;
 }
 
-export type ReconcileFn = (key: string) => Promise<ReconcileOutcome | void> | ReconcileOutcome | void;
+/** `signal` is aborted when this worker is told to stop (shutdown, pool shrink). */
+export type ReconcileFn = (key: string, signal: AbortSignal) => Promise<ReconcileOutcome | void> | ReconcileOutcome | void;
 
 export interface WorkerPoolEvents {
   /** A reconcile finished (ok=false when it threw or rejected). */
@@ -140,7 +146,7 @@ export class WorkerPool {
       w.current = key;
       this.#report();
       try {
-        await this.#process(key);
+        await this.#process(key, w.abort.signal);
       } finally {
         w.current = undefined;
         this.#queue.done(key);
@@ -149,12 +155,12 @@ export class WorkerPool {
     }
   }
 
-  async #process(key: string): Promise<void> {
+  async #process(key: string, signal: AbortSignal): Promise<void> {
     const started = this.#now();
     let outcome: ReconcileOutcome | void;
     try {
       // Promise.resolve().then() turns a synchronous throw into a rejection we can handle.
-      outcome = await Promise.resolve().then(() => this.#reconcile(key));
+      outcome = await Promise.resolve().then(() => this.#reconcile(key, signal));
     } catch (err) {
       this.#queue.addRateLimited(key);
       this.#notify(() => this.#events.reconciled?.(key, false, this.#now() - started, err));
@@ -165,7 +171,8 @@ export class WorkerPool {
     if (typeof after === 'number' && Number.isFinite(after) && after >= 0) {
       this.#queue.addAfter(key, after);
     }
-    this.#notify(() => this.#events.reconciled?.(key, true, this.#now() - started));
+    const failed = outcome && typeof outcome === 'object' && 'failed' in outcome ? outcome.failed : undefined;
+    this.#notify(() => this.#events.reconciled?.(key, failed === undefined, this.#now() - started, failed));
   }
 
   #report(): void {

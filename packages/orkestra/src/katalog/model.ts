@@ -145,16 +145,9 @@ export interface Hook {
   source?: SourcePos;
 }
 
-/** The Katalog keys of built-in kinds (canonical spelling; aliases like `hpa`, `pvcs` map here). */
-export const RESOURCE_KINDS = [
-  'namespaces', 'secrets', 'configMaps', 'networkPolicies', 'resourceQuotas', 'limitRanges',
-  'clusterRoles', 'clusterRoleBindings', 'serviceAccounts', 'roles', 'roleBindings', 'custom',
-  'replicaSets', 'deployments', 'services', 'jobs', 'cronJobs', 'statefulSets',
-  'persistentVolumes', 'persistentVolumeClaims', 'ingresses', 'horizontalPodAutoscalers',
-  'podDisruptionBudgets', 'pods',
-] as const;
-/** Listed in the reference's apply order (§9): namespaces first, pods last. */
-export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+/** The Katalog keys of built-in kinds, in apply order (the one table is `kinds.ts`). */
+export { RESOURCE_KINDS, type ResourceKind } from './kinds.ts';
+import type { ResourceKind } from './kinds.ts';
 
 export interface ResourceDecl {
   /** Katalog key, canonical (`deployments`, ..., `custom` for any other apiVersion/kind). */

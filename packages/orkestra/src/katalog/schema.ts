@@ -4,6 +4,7 @@
 // the other. Objects are strict so unknown keys are reported with a "did you mean".
 import { z } from 'zod';
 import { CONDITION_KEYS, CONDITION_OPERATORS } from '../conditions/operators.ts';
+import { RESOURCE_KIND_ALIASES as KIND_ALIASES } from './kinds.ts';
 
 export const KATALOG_API_VERSIONS = ['orkestra.orkspace.io/v1', 'orkestra.konductor.io/v1Alpha'] as const;
 
@@ -322,16 +323,8 @@ export const RESOURCE_SCHEMAS = {
 } as const;
 export type ResourceKey = keyof typeof RESOURCE_SCHEMAS;
 
-/** Other spellings of kind keys seen in the original's docs, mapped to the canonical key. */
-export const RESOURCE_KIND_ALIASES: Readonly<Record<string, ResourceKey>> = {
-  configmaps: 'configMaps', cronjobs: 'cronJobs', statefulsets: 'statefulSets', serviceaccounts: 'serviceAccounts',
-  rolebindings: 'roleBindings', clusterroles: 'clusterRoles', clusterrolebindings: 'clusterRoleBindings',
-  replicasets: 'replicaSets', networkpolicies: 'networkPolicies', resourcequotas: 'resourceQuotas',
-  limitranges: 'limitRanges', persistentvolumes: 'persistentVolumes',
-  persistentvolumeclaims: 'persistentVolumeClaims', pvcs: 'persistentVolumeClaims',
-  hpa: 'horizontalPodAutoscalers', hpas: 'horizontalPodAutoscalers', horizontalpodautoscalers: 'horizontalPodAutoscalers',
-  pdb: 'podDisruptionBudgets', pdbs: 'podDisruptionBudgets', poddisruptionbudgets: 'podDisruptionBudgets',
-};
+/** Other spellings of kind keys (the one table is `kinds.ts`). */
+export const RESOURCE_KIND_ALIASES: Readonly<Record<string, ResourceKey>> = KIND_ALIASES;
 
 /** A provider declaration list: `- s3: {bucket: …}` items (one key each). */
 export const providerBlockSchema = z.array(

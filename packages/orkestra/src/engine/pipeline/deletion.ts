@@ -1,60 +1,56 @@
-// Stage "deletion" (behind the finalizer): run `onDelete` Jobs to completion, then delete the
-// CR's children, then the finalizer goes.
-import { isNotFound, terminatingNamespaces, type KubeObject } from '../../kube/index.ts';
+// Stage "deletion" (behind the finalizer): the `onDelete` Jobs run to completion one after the
+// other, then every child is deleted, then the finalizer goes. This stage only decides; the
+// executor writes.
+import type { KubeObject } from '../../kube/index.ts';
 import { evaluateConditions } from '../../conditions/evaluate.ts';
-import { resourceBuilder, type BuildContext } from '../resources/index.ts';
-import { cachedChild, childrenOfKind, type OwnerLabels } from '../children.ts';
-import type { Renderer } from '../render.ts';
-import type { BoxContext } from '../box-context.ts';
-import { DeclarationError } from './resources.ts';
+import { cachedChild, childrenOfKind } from '../children.ts';
+import type { ReconcileScope } from '../scope.ts';
+import { buildDeclaration } from './resources.ts';
 
 /** How often to look again while an onDelete Job runs. */
-const JOB_POLL_MS = 2_000;
+export const JOB_POLL_MS = 2_000;
 
 function jobFinished(job: KubeObject): boolean {
   const s = job.status as { succeeded?: number; conditions?: { type: string; status: string }[] } | undefined;
   return (s?.succeeded ?? 0) > 0 || (s?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }
 
-/** Returns a delay in ms while work is still running, or 0 when the finalizer may be removed. */
-export async function runDeletion(box: BoxContext, cr: KubeObject, renderer: Renderer, ctx: BuildContext, owner: OwnerLabels): Promise<number> {
+/**
+ * Plans the next step of a deletion: a missing onDelete Job to create, or — once every Job has
+ * finished — the deletion of every child. Sets `scope.requeueAfterMs` while a Job runs.
+ */
+export function planDeletion(scope: ReconcileScope): void {
+  const box = scope.box;
+  const r = scope.renderer;
   const hook = box.entry.operatorBox.onDelete;
   const jobs = box.kinds.get('jobs');
   // In a namespace known to be going, no Job can be created: skip straight to the children.
-  const namespaceGoing = box.terminating.remainingMs(cr.metadata?.namespace ?? '') > 0;
-  if (jobs && !namespaceGoing && evaluateConditions(hook.when, hook.or, renderer.data, renderer.conditionRender).pass) {
-    for (const d of hook.resources.filter((r) => r.kind === 'jobs')) {
-      if (!evaluateConditions(d.when, d.or, renderer.data, renderer.conditionRender).pass) continue;
-      const built = resourceBuilder('jobs')!.build(renderer.tree(d.spec, d.path) as Record<string, unknown>, ctx);
-      if (!built.ok) throw new DeclarationError(d.path, built.errors.map((e) => `${e.path}: ${e.message}`));
-      const live = cachedChild(jobs, built.manifest.metadata.name, built.manifest.metadata.namespace);
+  const namespaceGoing = box.terminating.remainingMs(scope.cr.metadata?.namespace ?? '') > 0;
+  if (jobs && !namespaceGoing && evaluateConditions(hook.when, hook.or, r.data, r.conditionRender).pass) {
+    // onDelete Jobs carry no owner reference: they must outlive the CR they clean up after.
+    const build = { ...scope.build, ownerReference: undefined };
+    for (const d of hook.resources.filter((x) => x.kind === 'jobs')) {
+      if (!evaluateConditions(d.when, d.or, r.data, r.conditionRender).pass) continue;
+      const desired = buildDeclaration(scope, d, r, build);
+      const live = cachedChild(jobs, desired.metadata.name, desired.metadata.namespace);
       if (!live) {
-        try {
-          await box.applier.apply(built.manifest, undefined);
-        } catch (err) {
-          const refusedBy = terminatingNamespaces(err);
-          if (!refusedBy) throw err;
-          for (const ns of refusedBy) box.terminating.mark(ns);
-          // The whole namespace is going: the Job can never be created, and waiting for it would
-          // hold the finalizer — and with it the namespace — forever.
-          box.log.warn({ cr: box.describe(cr), job: built.manifest.metadata.name }, 'onDelete Job skipped: the namespace is being deleted');
-          box.events.emit(cr, 'Warning', 'OnDeleteSkipped', 'Delete', `onDelete Job ${built.manifest.metadata.name} not run: the namespace is being deleted`);
-          break;
-        }
-        box.events.emit(cr, 'Normal', 'Created', 'Delete', `Created onDelete Job ${built.manifest.metadata.name}`);
-        return JOB_POLL_MS;
+        scope.intents.push({ verb: 'create', reason: 'missing', source: d.path, hook: 'onDelete', order: 0, child: jobs, desired });
+        scope.requeueAfterMs = JOB_POLL_MS;
+        return;
       }
-      if (!jobFinished(live)) return JOB_POLL_MS;
+      if (!jobFinished(live)) {
+        scope.requeueAfterMs = JOB_POLL_MS;
+        return;
+      }
     }
   }
-
   // Every child is deleted explicitly, also those an owner reference would let the garbage
   // collector remove: the collector works through one queue for the whole cluster, and under
   // load (a namespace of hundreds of objects being torn down) our children would wait behind it.
   // Cluster-scoped and cross-namespace children have no owner reference at all.
-  await Promise.all([...box.kinds.values()].flatMap((k) => childrenOfKind(k, owner).map((child) =>
-    box.client.delete(child, child.metadata!.name!, { namespace: child.metadata?.namespace, propagationPolicy: 'Background' }).catch((e) => {
-      if (!isNotFound(e)) throw e;
-    }))));
-  return 0;
+  for (const k of box.kinds.values()) {
+    for (const live of childrenOfKind(k, scope.owner)) {
+      scope.intents.push({ verb: 'delete', reason: 'finalizing', source: 'finalizer', hook: 'onDelete', order: 1, child: k, live });
+    }
+  }
 }

@@ -1,46 +1,33 @@
-// Stage "resources": for one lifecycle hook, render each declaration, gate it with `when:`,
-// build the manifest, compare it with the cached child and write only what differs.
+// Stage "resources": for each lifecycle hook, render each declaration, gate it with `when:`,
+// build the manifest and compare it with the cached child. The result is one intent per
+// declaration; nothing is written here (the executor does that).
 //   onCreate            ensure it exists (left alone once it does)
 //   onReconcile /
 //   reconcile: true     make it match on every cycle (drift correction); removed when its
 //                       `when:` turns false (conditional provisioning)
 //   once (Secrets)      create once; re-created with fresh values after `rotateAfter`
 //   jobs                always create-once (a Job is terminal)
-// Kinds run in the reference's fixed order (namespaces … pods); declarations of one kind run
-// concurrently. The first kind with a failure aborts the hook.
+// A declaration that cannot be planned stops the writes of its kind and of every later kind
+// (the reference's fixed kind order: a Deployment is not created without the Secret it reads).
 import { evaluateConditions } from '../../conditions/evaluate.ts';
 import { parseDuration } from '../../conditions/cron.ts';
-import { isNotFound, type KubeObject } from '../../kube/index.ts';
+import { findDifference, isUnchanged } from '../../kube/index.ts';
 import type { Hook, HookName, ResourceDecl } from '../../katalog/model.ts';
-import { RESOURCE_KEYS, resourceBuilder, type BuildContext, type Manifest } from '../resources/index.ts';
-import { cachedChild, isChildOf, type ChildKind, type OwnerLabels } from '../children.ts';
+import { kindOrder, resourceBuilder, type BuildContext, type Manifest } from '../resources/index.ts';
+import { cachedChild, isChildOf, type ChildKind } from '../children.ts';
 import { Renderer } from '../render.ts';
+import { DeclarationError, issuesOf } from '../errors.ts';
+import type { ChildIntent } from '../intents.ts';
 import type { BoxContext } from '../box-context.ts';
+import type { ReconcileScope } from '../scope.ts';
 
 export const ANNOTATION_GENERATED_AT = 'orkestra.orkspace.io/generated-at';
 
-/** What a hook did to one child; the reconciler turns these into events. */
-export interface ChildChange {
-  action: 'created' | 'updated' | 'deleted';
-  kind: string;
-  name: string;
-  namespace?: string;
-  /** For updates: the first field that differed. */
-  field?: string;
-}
+const HOOK_RANK: Record<HookName, number> = { onCreate: 0, onReconcile: 1, onDelete: 2 };
 
-/** A declaration that could not be turned into a manifest; names the Katalog field. */
-export class DeclarationError extends Error {
-  constructor(path: string, problems: string[]) {
-    super(`${path}: ${problems.join('; ')}`);
-    this.name = 'DeclarationError';
-  }
-}
-
-export interface HookResult {
-  changes: ChildChange[];
-  /** The objects this hook wrote or found, so status sees them before the watch catches up. */
-  observed: { kind: ChildKind; object: KubeObject }[];
+/** Where an intent runs in a reconcile: hooks in order, kinds in apply order within a hook. */
+export function position(hook: HookName, order: number): number {
+  return HOOK_RANK[hook] * 1000 + order;
 }
 
 type Mode = 'create' | 'apply' | 'once';
@@ -52,94 +39,94 @@ function modeOf(hook: HookName, d: ResourceDecl): Mode {
   return drift ? 'apply' : 'create';
 }
 
-function kindOrder(d: ResourceDecl): number {
-  const i = RESOURCE_KEYS.indexOf(d.kind);
-  return i < 0 ? RESOURCE_KEYS.length : i;
-}
-
 /** The ChildKind a built manifest belongs to (custom kinds are keyed by apiVersion and kind). */
 export function childKindFor(box: BoxContext, d: ResourceDecl, m: Pick<Manifest, 'apiVersion' | 'kind'>): ChildKind | undefined {
   return d.kind === 'custom' ? box.kinds.get(`custom:${m.apiVersion}:${m.kind}`) : box.kinds.get(d.kind);
 }
 
-export async function runHook(
-  box: BoxContext, hook: Hook, cr: KubeObject, renderer: Renderer, buildCtx: BuildContext, owner: OwnerLabels,
-): Promise<HookResult> {
-  const result: HookResult = { changes: [], observed: [] };
-  if (hook.resources.length === 0) return result;
-  const gate = evaluateConditions(hook.when, hook.or, renderer.data, renderer.conditionRender);
-  if (!gate.pass) return result;
+/** Plans onCreate and onReconcile. Problems go to `scope.issues`; `scope.haltAt` marks the first. */
+export function planResources(scope: ReconcileScope): void {
+  const ob = scope.box.entry.operatorBox;
+  for (const hook of [ob.onCreate, ob.onReconcile]) planHook(scope, hook);
+}
 
-  const groups = new Map<number, ResourceDecl[]>();
+function planHook(scope: ReconcileScope, hook: Hook): void {
+  if (hook.resources.length === 0) return;
+  const r = scope.renderer;
+  let gate;
+  try {
+    gate = evaluateConditions(hook.when, hook.or, r.data, r.conditionRender);
+  } catch (err) {
+    fail(scope, position(hook.name, 0), err);
+    return;
+  }
+  if (!gate.pass) return;
   for (const d of hook.resources) {
-    const o = kindOrder(d);
-    groups.set(o, [...(groups.get(o) ?? []), d]);
+    const at = position(hook.name, kindOrder(d.kind));
+    try {
+      const intent = planDeclaration(scope, hook.name, d);
+      if (intent) scope.intents.push(intent);
+    } catch (err) {
+      fail(scope, at, err);
+    }
   }
-  for (const order of [...groups.keys()].sort((a, b) => a - b)) {
-    const settled = await Promise.allSettled(groups.get(order)!.map((d) => runDeclaration(box, hook.name, d, cr, renderer, buildCtx, owner, result)));
-    const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed.length === 1) throw failed[0].reason;
-    if (failed.length > 1) throw new AggregateError(failed.map((f) => f.reason), failed.map((f) => errorText(f.reason)).join('; '));
-  }
-  return result;
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+function fail(scope: ReconcileScope, at: number, err: unknown): void {
+  scope.issues.push(...issuesOf(err));
+  scope.haltAt = Math.min(scope.haltAt ?? Infinity, at);
 }
 
-async function runDeclaration(
-  box: BoxContext, hook: HookName, d: ResourceDecl, cr: KubeObject, renderer: Renderer, buildCtx: BuildContext,
-  owner: OwnerLabels, result: HookResult,
-): Promise<void> {
-  const mode = modeOf(hook, d);
+/** Renders and builds one declaration; throws RenderError / DeclarationError. */
+export function buildDeclaration(scope: ReconcileScope, d: ResourceDecl, renderer: Renderer = scope.renderer, build: BuildContext = scope.build): Manifest {
   const builder = resourceBuilder(d.kind);
-  if (!builder) throw new DeclarationError(d.path, [`no builder for kind ${d.kind}`]);
-  const gate = evaluateConditions(d.when, d.or, renderer.data, renderer.conditionRender);
-  const rendered = renderer.tree(d.spec, d.path) as Record<string, unknown>;
-  const built = builder.build(rendered, buildCtx);
-  if (!built.ok) throw new DeclarationError(d.path, built.errors.map((e) => `${e.path}: ${e.message}`));
-  const desired = asStored(built.manifest);
-  const kind = childKindFor(box, d, desired);
-  const ns = desired.metadata.namespace;
-  const live = kind ? cachedChild(kind, desired.metadata.name, ns) : undefined;
+  if (!builder) throw new DeclarationError(d.path, [{ path: 'kind', message: `no builder for kind ${d.kind}` }]);
+  const built = builder.build(renderer.tree(d.spec, d.path) as Record<string, unknown>, build);
+  if (!built.ok) throw new DeclarationError(d.path, built.errors);
+  return asStored(built.manifest);
+}
+
+function planDeclaration(scope: ReconcileScope, hook: HookName, d: ResourceDecl): ChildIntent | undefined {
+  const box = scope.box;
+  const r = scope.renderer;
+  const mode = modeOf(hook, d);
+  const gate = evaluateConditions(d.when, d.or, r.data, r.conditionRender);
+  const desired = buildDeclaration(scope, d);
+  const child = childKindFor(box, d, desired);
+  const live = child ? cachedChild(child, desired.metadata.name, desired.metadata.namespace) : undefined;
+  const base = { source: d.path, hook, order: kindOrder(d.kind), child };
 
   if (!gate.pass) {
     // A drift-corrected child whose condition turned false is removed (conditional provisioning).
-    if (mode === 'apply' && live && isChildOf(live, owner)) {
-      await box.client.delete(live, desired.metadata.name, { namespace: ns, propagationPolicy: 'Background' }).catch((e) => {
-        if (!isNotFound(e)) throw e;
-      });
-      result.changes.push({ action: 'deleted', kind: desired.kind, name: desired.metadata.name, namespace: ns });
-    }
-    return;
+    if (mode === 'apply' && live && isChildOf(live, scope.owner)) return { ...base, verb: 'delete', reason: 'when-false', live };
+    return undefined;
   }
-
-  if (mode === 'create' && live) {
-    result.observed.push({ kind: kind!, object: live });
-    return;
+  if (!live) {
+    if (mode === 'once') stamp(desired, scope.now);
+    return { ...base, verb: 'create', reason: 'missing', desired };
   }
+  if (mode === 'create') return { ...base, verb: 'keep', reason: 'exists', live };
   if (mode === 'once') {
     const rotateMs = d.rotateAfter ? parseDuration(d.rotateAfter) : undefined;
-    const stamp = Date.parse(live?.metadata?.annotations?.[ANNOTATION_GENERATED_AT] ?? '');
-    const due = live !== undefined && rotateMs !== undefined && (Number.isNaN(stamp) || Date.now() - stamp >= rotateMs);
-    if (live && !due) {
-      result.observed.push({ kind: kind!, object: live });
-      return;
-    }
-    const now = new Date().toISOString();
+    const generatedAt = Date.parse(live.metadata?.annotations?.[ANNOTATION_GENERATED_AT] ?? '');
+    const due = rotateMs !== undefined && (Number.isNaN(generatedAt) || scope.now.getTime() - generatedAt >= rotateMs);
+    if (!due) return { ...base, verb: 'keep', reason: 'exists', live };
     // A rotation must produce new random values: seed with the rotation time.
-    const fresh = due ? rebuild(box, d, cr, renderer, buildCtx, now) : desired;
-    fresh.metadata.annotations = { ...fresh.metadata.annotations, [ANNOTATION_GENERATED_AT]: now };
-    const res = await box.applier.apply(fresh, undefined);
-    if (kind) result.observed.push({ kind, object: res.object });
-    result.changes.push({ action: live ? 'updated' : 'created', kind: fresh.kind, name: fresh.metadata.name, namespace: ns, field: live ? 'rotation' : undefined });
-    return;
+    const fresh = buildDeclaration(scope, d, new Renderer(r.data, { seed: `${scope.cr.metadata?.uid}:${iso(scope.now)}`, context: box.describe(scope.cr) }));
+    stamp(fresh, scope.now);
+    return { ...base, verb: 'rotate', reason: 'rotation-due', desired: fresh, live };
   }
-  const res = await box.applier.apply(desired, live);
-  if (kind) result.observed.push({ kind, object: res.object });
-  if (!live) result.changes.push({ action: 'created', kind: desired.kind, name: desired.metadata.name, namespace: ns });
-  else if (res.changed) result.changes.push({ action: 'updated', kind: desired.kind, name: desired.metadata.name, namespace: ns, field: res.difference?.path });
+  if (isUnchanged(desired, live)) return { ...base, verb: 'keep', reason: 'unchanged', live };
+  const { apiVersion: _a, kind: _k, status: _s, ...body } = desired;
+  return { ...base, verb: 'apply', reason: 'drift', desired, live, difference: findDifference(body, live) };
+}
+
+function iso(d: Date): string {
+  return d.toISOString();
+}
+
+function stamp(m: Manifest, now: Date): void {
+  m.metadata.annotations = { ...m.metadata.annotations, [ANNOTATION_GENERATED_AT]: iso(now) };
 }
 
 /**
@@ -152,11 +139,4 @@ function asStored(m: Manifest): Manifest {
   const data: Record<string, string> = { ...(rest.data ?? {}) };
   for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
   return { ...rest, data } as Manifest;
-}
-
-function rebuild(box: BoxContext, d: ResourceDecl, cr: KubeObject, renderer: Renderer, ctx: BuildContext, seed: string): Manifest {
-  const r = new Renderer(renderer.data, { seed: `${cr.metadata?.uid}:${seed}`, context: box.describe(cr) });
-  const built = resourceBuilder(d.kind)!.build(r.tree(d.spec, d.path) as Record<string, unknown>, ctx);
-  if (!built.ok) throw new DeclarationError(d.path, built.errors.map((e) => `${e.path}: ${e.message}`));
-  return asStored(built.manifest);
 }

@@ -1,10 +1,18 @@
 // Stage "status": the declared `status.fields` (templated, gated by `when:`, later entries for
-// the same path win, cast by `type`) plus the automatic Ready condition and observedGeneration.
-// The result is merged into the live status by the applier, which sends nothing when it matches.
+// the same path win, cast by `type`) plus the automatic Ready condition, observedGeneration and
+// the reconcile's problems as a list (`status.errors`, each with the Katalog field it comes from).
+// The executor merges the result into the live status and sends nothing when it matches.
+//
+// observedGeneration on a CRD without the status subresource: there, status is part of the object
+// and every status write raises metadata.generation, so an observedGeneration written would never
+// match and each reconcile would write again. It is left out on such CRDs (top level and in the
+// Ready condition); a converged CR then costs no write.
 import { evaluateConditions } from '../../conditions/evaluate.ts';
 import type { KubeObject } from '../../kube/index.ts';
 import type { StatusField, StatusSpec } from '../../katalog/model.ts';
 import type { Renderer } from '../render.ts';
+import { StatusValueError, issuesOf, readyReason, summary, type ReconcileIssue } from '../errors.ts';
+import { readChildren, type ReconcileScope } from '../scope.ts';
 
 export interface ReadyCondition {
   type: 'Ready';
@@ -21,19 +29,19 @@ function cast(v: unknown, f: StatusField): unknown {
     case 'int': {
       if (v.trim() === '') return 0;
       const n = Number(v);
-      if (!Number.isInteger(n)) throw new Error(`status.${f.path}: ${JSON.stringify(v)} is not an integer`);
+      if (!Number.isInteger(n)) throw new StatusValueError(`status.${f.path}`, `${JSON.stringify(v)} is not an integer`);
       return n;
     }
     case 'float': {
       if (v.trim() === '') return 0;
       const n = Number(v);
-      if (Number.isNaN(n)) throw new Error(`status.${f.path}: ${JSON.stringify(v)} is not a number`);
+      if (Number.isNaN(n)) throw new StatusValueError(`status.${f.path}`, `${JSON.stringify(v)} is not a number`);
       return n;
     }
     case 'bool':
       if (v === 'true' || v === 'false') return v === 'true';
       if (v.trim() === '') return false;
-      throw new Error(`status.${f.path}: ${JSON.stringify(v)} is not a boolean`);
+      throw new StatusValueError(`status.${f.path}`, `${JSON.stringify(v)} is not a boolean`);
     case 'auto': {
       if (/^-?\d+$/.test(v)) return Number(v);
       if (v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
@@ -57,9 +65,9 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 }
 
 /** Renders the declared fields; failures are collected (every field is attempted). */
-export function statusFields(spec: StatusSpec, renderer: Renderer): { fields: Record<string, unknown>; errors: string[] } {
+export function statusFields(spec: StatusSpec, renderer: Renderer): { fields: Record<string, unknown>; errors: unknown[] } {
   const fields: Record<string, unknown> = {};
-  const errors: string[] = [];
+  const errors: unknown[] = [];
   for (const [i, f] of spec.fields.entries()) {
     try {
       const gate = evaluateConditions(f.when, f.or, renderer.data, renderer.conditionRender);
@@ -69,7 +77,7 @@ export function statusFields(spec: StatusSpec, renderer: Renderer): { fields: Re
       }
       setPath(fields, f.path, cast(renderer.tree(f.value, `status.fields[${i}].value`), f));
     } catch (e) {
-      errors.push(e instanceof Error ? e.message : String(e));
+      errors.push(e);
     }
   }
   return { fields, errors };
@@ -79,28 +87,47 @@ export function statusFields(spec: StatusSpec, renderer: Renderer): { fields: Re
  * The Ready condition for this outcome. lastTransitionTime changes only when the status flips,
  * so a steady state computes exactly the condition already stored (and nothing is written).
  */
-export function readyCondition(cr: KubeObject, error: string | undefined, now: Date): ReadyCondition {
-  const status = error === undefined ? 'True' : 'False';
+export function readyCondition(cr: KubeObject, issues: readonly ReconcileIssue[], now: Date, withGeneration = true): ReadyCondition {
+  const ok = issues.length === 0;
+  const status = ok ? 'True' : 'False';
   const prev = ((cr.status as { conditions?: ReadyCondition[] } | undefined)?.conditions ?? []).find((c) => c.type === 'Ready');
   const cond: ReadyCondition = {
     type: 'Ready',
     status,
-    reason: error === undefined ? 'ReconcileSucceeded' : 'ReconcileError',
-    message: error ?? '',
+    reason: ok ? 'ReconcileSucceeded' : readyReason(issues),
+    message: summary(issues),
     lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
-  if (cr.metadata?.generation !== undefined) cond.observedGeneration = cr.metadata.generation;
+  if (withGeneration && cr.metadata?.generation !== undefined) cond.observedGeneration = cr.metadata.generation;
   return cond;
 }
 
-/** The status to merge: declared fields, observedGeneration and conditions (Ready replaced in place). */
-export function desiredStatus(cr: KubeObject, spec: StatusSpec, fields: Record<string, unknown>, ready: ReadyCondition): Record<string, unknown> {
+/** The status to merge: declared fields, observedGeneration, errors and conditions (Ready replaced in place). */
+export function desiredStatus(cr: KubeObject, spec: StatusSpec, fields: Record<string, unknown>, ready: ReadyCondition, issues: readonly ReconcileIssue[], withGeneration = true): Record<string, unknown> {
   const out: Record<string, unknown> = { ...fields };
-  if (cr.metadata?.generation !== undefined) out.observedGeneration = cr.metadata.generation;
+  if (withGeneration && cr.metadata?.generation !== undefined) out.observedGeneration = cr.metadata.generation;
+  // null removes the list once the problems are gone (merge patch), and matches an absent one.
+  out.errors = issues.length > 0 ? issues.map((i) => ({ ...(i.path ? { path: i.path } : {}), reason: i.reason, message: i.message })) : null;
   if (spec.conditions) {
     const existing = ((cr.status as { conditions?: ReadyCondition[] } | undefined)?.conditions ?? []);
     const i = existing.findIndex((c) => c.type === 'Ready');
     out.conditions = i < 0 ? [...existing, ready] : existing.map((c, j) => (j === i ? ready : c));
   }
   return out;
+}
+
+/** Computes the CR's status from the declared fields and this reconcile's issues (`scope.status`). */
+export function planStatus(scope: ReconcileScope): void {
+  const box = scope.box;
+  // Children are read again, with what this reconcile wrote: `.children.deployment.status` is as
+  // fresh as the cache allows.
+  scope.renderer.data = { ...scope.renderer.data, children: readChildren(scope) };
+  const spec = box.entry.operatorBox.status;
+  const { fields, errors } = statusFields(spec, scope.renderer);
+  for (const e of errors) scope.issues.push(...issuesOf(e));
+  const withGeneration = box.resource.subresources.includes('status');
+  const ready = readyCondition(scope.cr, scope.issues, scope.now, withGeneration);
+  const desired = desiredStatus(scope.cr, spec, fields, ready, scope.issues, withGeneration);
+  for (const k of box.statusPruned) delete desired[k];
+  scope.status = { desired, written: false };
 }

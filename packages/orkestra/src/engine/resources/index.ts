@@ -24,6 +24,7 @@ import { serviceAccounts } from './serviceAccounts.ts';
 import { services } from './services.ts';
 import { statefulSets } from './statefulSets.ts';
 import type { ResourceBuilder } from './types.ts';
+import { RESOURCE_KINDS, canonicalKind, kindOrder } from '../../katalog/kinds.ts';
 
 export type {
   BuildContext, BuildResult, FieldError, GroupVersionKind, Json, Manifest, OwnerReference, ResourceBuilder,
@@ -35,7 +36,6 @@ export {
 } from './labels.ts';
 export { defaultServiceTarget } from './services.ts';
 
-/** In the reference's apply order (§9): namespaces first, pods last. */
 const BUILDERS: readonly ResourceBuilder[] = [
   namespaces, secrets, configMaps, networkPolicies, resourceQuotas, limitRanges, clusterRoles,
   clusterRoleBindings, serviceAccounts, roles, roleBindings, custom, replicaSets, deployments,
@@ -43,21 +43,15 @@ const BUILDERS: readonly ResourceBuilder[] = [
   horizontalPodAutoscalers, podDisruptionBudgets, pods,
 ];
 
+/** Katalog key → builder (keys, aliases and apply order come from the one table, `katalog/kinds.ts`). */
 export const RESOURCE_BUILDERS: ReadonlyMap<string, ResourceBuilder> = new Map(BUILDERS.map((b) => [b.key, b]));
 
 /** Katalog keys in apply order. */
-export const RESOURCE_KEYS: readonly string[] = BUILDERS.map((b) => b.key);
+export const RESOURCE_KEYS: readonly string[] = RESOURCE_KINDS;
 
-/** Spellings seen in older Katalogs and docs. */
-export const RESOURCE_KEY_ALIASES: Readonly<Record<string, string>> = {
-  configmaps: 'configMaps', cronjobs: 'cronJobs', statefulsets: 'statefulSets', serviceaccounts: 'serviceAccounts',
-  rolebindings: 'roleBindings', clusterrolebindings: 'clusterRoleBindings', clusterroles: 'clusterRoles',
-  replicasets: 'replicaSets', networkpolicies: 'networkPolicies', resourcequotas: 'resourceQuotas',
-  limitranges: 'limitRanges', persistentvolumes: 'persistentVolumes', persistentvolumeclaims: 'persistentVolumeClaims',
-  pvcs: 'persistentVolumeClaims', pvc: 'persistentVolumeClaims', pvs: 'persistentVolumes',
-  hpa: 'horizontalPodAutoscalers', hpas: 'horizontalPodAutoscalers', pdb: 'podDisruptionBudgets', pdbs: 'podDisruptionBudgets',
-};
+export { kindOrder };
 
 export function resourceBuilder(key: string): ResourceBuilder | undefined {
-  return RESOURCE_BUILDERS.get(key) ?? RESOURCE_BUILDERS.get(RESOURCE_KEY_ALIASES[key] ?? '');
+  const k = canonicalKind(key);
+  return k === undefined ? undefined : RESOURCE_BUILDERS.get(k);
 }
