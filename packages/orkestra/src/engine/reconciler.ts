@@ -5,7 +5,7 @@
 //   finalizer → inputs (children, cross) → resources (onCreate, onReconcile) → execute
 //             → status (+ Ready, errors) → write status → events
 //   deletion:   inputs → deletion (onDelete Jobs, then every child) → execute → remove finalizer
-import { TERMINATING_MARK_MS, isConflict, isNotFound, objectKey, terminatingNamespaces } from '../kube/index.ts';
+import { TERMINATING_MARK_MS, isConflict, isNotFound, objectKey, terminatingNamespaces, type KubeObject } from '../kube/index.ts';
 import { openScope, type ReconcileScope } from './scope.ts';
 import { gatherInputs } from './pipeline/inputs.ts';
 import { planResources } from './pipeline/resources.ts';
@@ -56,8 +56,12 @@ export class Reconciler {
     this.opts = opts;
   }
 
-  async reconcile(key: string, signal: AbortSignal = NEVER_ABORTED): Promise<ReconcileOutcome | void> {
-    const cr = this.box.crInformer.getByKey(key);
+  /**
+   * Reconciles the CR cached under `key`. `override` stands in for the cached CR (`ork plan --cr`
+   * of a CR the cluster does not have yet).
+   */
+  async reconcile(key: string, signal: AbortSignal = NEVER_ABORTED, override?: KubeObject): Promise<ReconcileOutcome | void> {
+    const cr = override ?? this.box.crInformer.getByKey(key);
     if (!cr) {
       this.forget(key);
       return;

@@ -38,6 +38,25 @@ export function findDifference(desired: Json, live: Json, path = ''): Difference
   return scalarEqual(desired, live) ? undefined : { path, desired, live };
 }
 
+/**
+ * Every difference, not only the first (`ork plan` shows each field that would change): maps are
+ * walked key by key; a scalar or list that differs is one entry (a list at its first differing item).
+ */
+export function findDifferences(desired: Json, live: Json, path = '', limit = 50): Difference[] {
+  const out: Difference[] = [];
+  const walk = (d: Json, l: Json, p: string): void => {
+    if (out.length >= limit) return;
+    if (isObj(d) && isObj(l)) {
+      for (const [k, v] of Object.entries(d)) walk(v, l[k], p ? `${p}.${k}` : k);
+      return;
+    }
+    const diff = findDifference(d, l, p);
+    if (diff) out.push(diff);
+  };
+  walk(desired, live, path);
+  return out;
+}
+
 /** True when applying `desired` over `live` would change nothing (metadata, spec, data, …; not status). */
 export function isUnchanged(desired: Obj, live: Obj | undefined): boolean {
   if (!live) return false;

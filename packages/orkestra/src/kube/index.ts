@@ -9,7 +9,7 @@ export { Informer, type EventHandler, type InformerOptions, type InformerScope, 
 export { InformerFactory } from './factory.ts';
 export { Store, defaultIndexers, type Indexer } from './store.ts';
 export { Applier, type ApplyResult, type ApplierOptions, type ApplyTarget } from './apply.ts';
-export { findDifference, isUnchanged, parseQuantity, type Difference } from './compare.ts';
+export { findDifference, findDifferences, isUnchanged, parseQuantity, type Difference } from './compare.ts';
 export { RequestCounter, type RequestFilter } from './metrics.ts';
 export * from './types.ts';
 export { EventRecorder, aggregationKey, microTime, type EventInput, type EventRecorderOptions, type EventRecorderStats } from './events.ts';
