@@ -11,6 +11,8 @@ mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids"
 for b in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
   [ -x "$BIN/$b" ] || { log "missing $BIN/$b: run testenv/install.sh (or npm run setup) first"; exit 1; }
 done
+# The kubectl of the control plane's version, for `export PATH=$RUN_DIR/bin:$PATH` (README).
+if [ -x "$BIN/kubectl" ]; then mkdir -p "$RUN_DIR/bin" && ln -sfn "$BIN/kubectl" "$RUN_DIR/bin/kubectl"; fi
 
 make_pki() {
   [ -s "$P/admin.crt" ] && return

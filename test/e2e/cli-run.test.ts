@@ -33,7 +33,8 @@ users: [{name: u, user: {token: not-a-real-token}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
 `);
-  const r = await ork_(['run', '-k', join(repoDir, 'examples/website/katalog.yaml'), '--kubeconfig', kubeconfig, '--log-format', 'json']);
+  // --no-api: the runtime API listens before the cluster is reached, and 8080 may be taken here.
+  const r = await ork_(['run', '-k', join(repoDir, 'examples/website/katalog.yaml'), '--kubeconfig', kubeconfig, '--log-format', 'json', '--no-api']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:1/);
   assert.doesNotMatch(r.stderr, /not-a-real-token/, 'credentials never reach the output');

@@ -91,13 +91,6 @@ export async function startOperator(opts: RunOptions): Promise<RunningOperator> 
   const server = client.transport.access.server;
   const metrics = new OrkestraMetrics();
   const detachTransport = metrics.observeTransport(client.transport);
-  try {
-    await client.transport.request({ method: 'GET', path: '/version', verb: 'get', resource: 'version', timeoutMs: 10_000 });
-  } catch (err) {
-    detachTransport();
-    client.close();
-    throw new Error(`cannot reach the Kubernetes API at ${server}: ${err instanceof Error ? err.message : String(err)}`);
-  }
   const identity = opts.identity ?? defaultIdentity();
   const runtime = new Runtime(katalog, {
     client,
@@ -150,24 +143,28 @@ export async function startOperator(opts: RunOptions): Promise<RunningOperator> 
   };
 
   try {
+    // The port first: a taken port is found without a cluster, and before any watch starts.
+    const apiOpts = opts.api;
+    if (apiOpts) api = await listenApi(apiOpts, () => startApiServer(
+      {
+        runtime,
+        metrics,
+        freshness,
+        leader: () => ({ ...state, leader: elector?.leader ?? state.leader }),
+        staleWatchThresholdSeconds: (opts.staleWatchThresholdMs ?? 60_000) / 1000,
+        shuttingDown: () => shuttingDown,
+        token: apiOpts.token,
+      },
+      { port: apiOpts.port, host: apiOpts.host },
+    ), log);
+    try {
+      await client.transport.request({ method: 'GET', path: '/version', verb: 'get', resource: 'version', timeoutMs: 10_000 });
+    } catch (err) {
+      throw new Error(`cannot reach the Kubernetes API at ${server}: ${err instanceof Error ? err.message : String(err)}`);
+    }
     if (opts.installCrds) {
       const names = await installCrds(client, runtime.cluster.writer, katalog.crds.filter((c) => c.enabled));
       log.info({ crds: names }, 'CRDs registered');
-    }
-    if (opts.api) {
-      api = await startApiServer(
-        {
-          runtime,
-          metrics,
-          freshness,
-          leader: () => ({ ...state, leader: elector?.leader ?? state.leader }),
-          staleWatchThresholdSeconds: (opts.staleWatchThresholdMs ?? 60_000) / 1000,
-          shuttingDown: () => shuttingDown,
-          token: opts.api.token,
-        },
-        { port: opts.api.port, host: opts.api.host },
-      );
-      log.info({ url: api.url, port: api.port, tokenRequired: Boolean(opts.api.token) }, 'runtime API listening');
     }
     await runtime.startInformers();
     freshness.start();
@@ -236,6 +233,25 @@ export async function startOperator(opts: RunOptions): Promise<RunningOperator> 
   };
 }
 
+/** Starts the API server; a port that is taken becomes one line saying what to do about it. */
+async function listenApi(api: NonNullable<RunOptions['api']>, start: () => Promise<ApiServer>, log: Logger): Promise<ApiServer> {
+  let server: ApiServer;
+  try {
+    server = await start();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const where = `${api.host ?? '127.0.0.1'}:${api.port}`;
+    if (code === 'EADDRINUSE') {
+      throw new Error(`port ${api.port} is already in use (${where}), so the runtime API cannot listen: choose another with --port <port> (or ORK_PORT; --port 0 picks a free one), or run without the API with --no-api`);
+    }
+    if (code === 'EACCES') throw new Error(`no permission to listen on ${where}: choose a port above 1023 with --port <port>, or run without the API with --no-api`);
+    if (code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${where}: ${api.host} is not an address of this machine (--bind)`);
+    throw err;
+  }
+  log.info({ url: server.url, port: server.port, tokenRequired: Boolean(api.token) }, 'runtime API listening');
+  return server;
+}
+
 interface RunFlags {
   katalog: string;
   kubeconfig?: string;
@@ -245,6 +261,8 @@ interface RunFlags {
   fieldManager: string;
   logLevel: string;
   logFormat?: LogFormat;
+  /** false with --no-api. */
+  api?: boolean;
   port?: string;
   bind?: string;
   apiToken?: string;
@@ -280,11 +298,13 @@ export function runOptionsFrom(o: RunFlags, env: NodeJS.ProcessEnv = process.env
     logLevel: o.logLevel,
     logFormat: o.logFormat,
     identity: o.identity ?? fromEnv(env, 'ORK_IDENTITY', 'POD_NAME'),
-    api: {
-      port: port(o.port ?? fromEnv(env, 'ORK_PORT'), 8080),
-      host: o.bind ?? fromEnv(env, 'ORK_BIND') ?? (cluster ? '0.0.0.0' : '127.0.0.1'),
-      token: o.apiToken ?? fromEnv(env, 'ORK_API_TOKEN'),
-    },
+    api: (o.api ?? bool(fromEnv(env, 'ORK_API')) ?? true)
+      ? {
+          port: port(o.port ?? fromEnv(env, 'ORK_PORT'), 8080),
+          host: o.bind ?? fromEnv(env, 'ORK_BIND') ?? (cluster ? '0.0.0.0' : '127.0.0.1'),
+          token: o.apiToken ?? fromEnv(env, 'ORK_API_TOKEN'),
+        }
+      : undefined,
     leaderElection: elect
       ? {
           name: o.leaseName ?? fromEnv(env, 'ORK_LEASE_NAME') ?? DEFAULT_LEASE_NAME,
@@ -313,6 +333,7 @@ export function registerRun(program: Command): void {
     .option('--log-level <level>', 'trace, debug, info, warn, error', process.env.LOG_LEVEL ?? 'info')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
     .option('--port <port>', 'runtime API port; 0 picks a free one [env ORK_PORT] (default 8080)')
+    .option('--no-api', 'do not serve the runtime API (health, /katalog, /metrics) [env ORK_API=false] (default: served)')
     .option('--bind <address>', 'runtime API address [env ORK_BIND] (default 127.0.0.1; 0.0.0.0 in a cluster)')
     .option('--api-token <token>', 'require this bearer token except on /healthz and /readyz [env ORK_API_TOKEN, preferred]')
     .option('--leader-elect', 'elect one leader through a Lease [env ORK_LEADER_ELECT] (default: on in a cluster, off outside)')

@@ -17,12 +17,13 @@ export interface ValidateOptions extends LoadOptions {
   cwd?: string;
 }
 
+// No providers line: a Katalog that declares providers does not load (not supported yet), and a
+// summary must never list something as if the runtime would run it.
 interface Summary {
   katalog: string;
-  crds: { name: string; kind: string; group: string; version: string; resources: Record<'onCreate' | 'onReconcile' | 'onDelete', number>; providers: string[] }[];
+  crds: { name: string; kind: string; group: string; version: string; resources: Record<'onCreate' | 'onReconcile' | 'onDelete', number> }[];
   kinds: string[];
   resources: Record<'onCreate' | 'onReconcile' | 'onDelete', number>;
-  providers: string[];
 }
 
 function summarize(k: Katalog): Summary {
@@ -38,13 +39,9 @@ function summarize(k: Katalog): Summary {
     resources.onCreate += r.onCreate;
     resources.onReconcile += r.onReconcile;
     resources.onDelete += r.onDelete;
-    return {
-      name: c.name, kind: c.apiTypes.kind, group: c.apiTypes.group, version: c.apiTypes.version, resources: r,
-      providers: [...new Set(box.providers.map((p) => p.provider))],
-    };
+    return { name: c.name, kind: c.apiTypes.kind, group: c.apiTypes.group, version: c.apiTypes.version, resources: r };
   });
-  const providers = [...new Set([...k.providers.map((p) => p.name), ...crds.flatMap((c) => c.providers)])];
-  return { katalog: k.metadata.name, crds, kinds: [...kinds].sort(), resources, providers };
+  return { katalog: k.metadata.name, crds, kinds: [...kinds].sort(), resources };
 }
 
 const plain = (d: Diagnostic) => ({ severity: d.severity, file: d.file, line: d.line, column: d.column, path: d.path, message: d.message, code: d.code });
@@ -76,7 +73,6 @@ export async function validateKatalog(file: string, options: ValidateOptions = {
     `  CRDs:      ${s.crds.length} (${s.crds.map((c) => `${c.name} → ${c.kind}.${c.group}/${c.version}`).join(', ') || 'none'})`,
     `  kinds:     ${s.kinds.join(', ') || 'none'}`,
     `  resources: onCreate ${s.resources.onCreate}, onReconcile ${s.resources.onReconcile}, onDelete ${s.resources.onDelete}`,
-    `  providers: ${s.providers.join(', ') || 'none'}`,
   ];
   if (r.warnings.length > 0) lines.push(`  ${r.warnings.length} warning(s) on stderr`);
   return { exitCode: 0, stdout: lines.join('\n') + '\n', stderr };
@@ -85,7 +81,7 @@ export async function validateKatalog(file: string, options: ValidateOptions = {
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('Validate a Katalog offline: schema, conditions, templates, files, provider auth')
+    .description('Validate a Katalog offline: schema, keys not supported yet, conditions, templates, files')
     .option('-k, --katalog <file>', 'Katalog file', 'katalog.yaml')
     .option('-o, --output <format>', 'text or json', 'text')
     .action(async (opts: { katalog: string; output: string }) => {

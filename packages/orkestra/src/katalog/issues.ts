@@ -8,7 +8,7 @@ import type { DocPositions, Path } from './source.ts';
 
 type Issue = z.core.$ZodIssue;
 
-interface Def {
+export interface Def {
   type: string;
   shape?: Record<string, z.ZodType>;
   catchall?: z.ZodType;
@@ -19,7 +19,7 @@ interface Def {
   in?: z.ZodType;
   getter?: () => z.ZodType;
 }
-const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+export const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 /** The schemas that may describe the value at `path` (several below unions). */
 function schemasAt(root: z.ZodType, path: Path): z.ZodType[] {

@@ -34,6 +34,7 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'template-escaped-quotes-offset.yaml': 'template syntax',
   'template-in-block-scalar.yaml': 'template syntax',
   'template-in-condition-field.yaml': 'template syntax',
+  'template-misspelt-function.yaml': 'template syntax',
   'template-unclosed-action.yaml': 'template syntax',
   'template-unexpected-end.yaml': 'template syntax',
   'typo-provider-block-hook.yaml': 'any list under a hook may be a provider block',

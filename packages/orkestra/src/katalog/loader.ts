@@ -16,12 +16,19 @@ import { TemplateIndex } from './templates.ts';
 import type { TemplateCompiler } from './templates.ts';
 import { sortDiagnostics } from './diagnostics.ts';
 import { defaultTemplateCompiler } from './compiler.ts';
+import { refuseUnsupported } from './unsupported.ts';
 
 export interface LoadOptions {
   /** Environment for provider `auth` expansion; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Template compiler; default src/template. `null` skips template compilation. */
   compiler?: TemplateCompiler | null;
+  /**
+   * `refuse` (default, what `ork validate` and `ork run` use): a key without a runtime consumer
+   * (support.ts) is an error. `allow` loads such keys into the model, for tests of the model of
+   * features not built yet.
+   */
+  unsupported?: 'refuse' | 'allow';
 }
 
 export async function loadKatalog(file: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -84,6 +91,7 @@ export function loadKatalogText(text: string, file: string, options: LoadOptions
   for (const { where, js } of docs) {
     const ctx = new BuildContext(where, diagnostics, declared);
     const schemaIssues = katalogSchema.safeParse(js);
+    if (options.unsupported !== 'allow') refuseUnsupported(js, katalogSchema, ctx);
 
     const spec = asObj(js.spec);
     for (const { name, raw, path } of crdEntries(spec.crds)) {

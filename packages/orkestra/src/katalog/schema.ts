@@ -349,8 +349,8 @@ const hookBase = {
   git: looseBlock.optional(),
   docker: looseBlock.optional(),
 };
-const hookGroup = z.object(hookBase).catchall(providerBlockSchema);
-export const hookSchema = z.object({ ...hookBase, groups: z.array(hookGroup).optional() }).catchall(providerBlockSchema);
+export const hookGroupSchema = z.object(hookBase).catchall(providerBlockSchema);
+export const hookSchema = z.object({ ...hookBase, groups: z.array(hookGroupSchema).optional() }).catchall(providerBlockSchema);
 
 // ── status, cross, autoscale ─────────────────────────────────────────────────────────────────
 const statusField = z.strictObject({
@@ -361,7 +361,7 @@ const statusField = z.strictObject({
   ...gate,
 });
 export const statusSchema = z.strictObject({ fields: z.array(statusField).optional(), conditions: z.union([bool, anyMap]).optional() });
-const crossDecl = z.strictObject({
+export const crossSchema = z.strictObject({
   crd: str.optional(),
   labelSelector: strMap.optional(),
   labels: strMap.optional(),
@@ -398,7 +398,7 @@ const reconcilerConfig = {
   include: str.optional(),
   imports: z.array(anyMap).optional(),
 };
-const reconcileBlock = z.strictObject({
+export const reconcileBlockSchema = z.strictObject({
   ...reconcilerConfig,
   onCreate: hookSchema.optional(),
   onReconcile: hookSchema.optional(),
@@ -411,8 +411,8 @@ export const operatorBoxSchema = z.strictObject({
   workers: intLike.optional(),
   resync: duration.optional(),
   queue: looseBlock.optional(),
-  reconciler: reconcileBlock.optional(),
-  reconcile: reconcileBlock.optional(),
+  reconciler: reconcileBlockSchema.optional(),
+  reconcile: reconcileBlockSchema.optional(),
   preReconcile: looseBlock.optional(),
   finalizers: strList.optional(),
   onCreate: hookSchema.optional(),
@@ -421,8 +421,8 @@ export const operatorBoxSchema = z.strictObject({
   status: statusSchema.optional(),
   emit: z.strictObject({ status: statusSchema.optional(), events: z.unknown().optional() }).optional(),
   providers: z.record(z.string(), providerBlockSchema).optional(),
-  cross: z.array(crossDecl).optional(),
-  observe: z.strictObject({ cross: z.array(crossDecl).optional(), watch: z.array(anyMap).optional(), events: anyMap.optional() }).optional(),
+  cross: z.array(crossSchema).optional(),
+  observe: z.strictObject({ cross: z.array(crossSchema).optional(), watch: z.array(anyMap).optional(), events: anyMap.optional() }).optional(),
   watch: z.array(anyMap).optional(),
   autoscale: autoscaleSchema.optional(),
   runtime: z.strictObject({ autoscale: autoscaleSchema.optional(), finalizers: strList.optional() }).loose().optional(),
@@ -528,7 +528,7 @@ const crdEntryShape = {
   critical: bool.optional(),
   operatorBox: operatorBoxSchema.optional(),
   /** Era A: behaviour under a CRD-level `reconciler:` block, and workers/resync on the entry. */
-  reconciler: reconcileBlock.optional(),
+  reconciler: reconcileBlockSchema.optional(),
   workers: intLike.optional(),
   resync: duration.optional(),
 };
@@ -536,7 +536,7 @@ const crdName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
   error: 'expected a lower-case CRD name (letters, digits, `-`), e.g. `website`',
 });
 export const crdEntrySchema = z.strictObject(crdEntryShape);
-const crdListEntry = z.strictObject({ name: crdName, ...crdEntryShape });
+export const crdListEntrySchema = z.strictObject({ name: crdName, ...crdEntryShape });
 
 // ── top level ────────────────────────────────────────────────────────────────────────────────
 const failurePolicy = z.enum(['Fail', 'Ignore']);
@@ -587,7 +587,7 @@ export const katalogSchema = z.strictObject({
     annotations: strMap.optional(),
   }),
   spec: z.strictObject({
-    crds: z.union([z.record(crdName, crdEntrySchema), z.array(crdListEntry)], {
+    crds: z.union([z.record(crdName, crdEntrySchema), z.array(crdListEntrySchema)], {
       error: 'expected a map of CRD entries (`website: {…}`) or a list (`- name: website`)',
     }),
     finalizers: strList.optional(),

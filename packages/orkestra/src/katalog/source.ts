@@ -1,6 +1,6 @@
 // YAML text → documents with positions. Owns the one narrow recovery the seed README needs and
 // the mapping from a JS path (or an offset inside a scalar) back to file:line:column.
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostic, SourcePos } from './model.ts';
 
@@ -70,6 +70,11 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
   for (const doc of list) {
     for (const err of [...doc.errors, ...doc.warnings]) {
       const { line, col } = lineCounter.linePos(err.pos[0]);
+      const duplicate = err.code === 'DUPLICATE_KEY' ? duplicateKey(doc, err.pos[0], lineCounter) : undefined;
+      if (duplicate !== undefined) {
+        diagnostics.push({ severity: 'error', file, line, column: col, path: '', code: 'duplicate', message: duplicate });
+        continue;
+      }
       diagnostics.push({
         severity: doc.errors.includes(err) ? 'error' : 'warning',
         file,
@@ -82,6 +87,28 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
     }
   }
   return { file, text, lineCounter, docs: list, diagnostics };
+}
+
+/**
+ * The YAML library only says "Map keys must be unique"; which key, and where it was first
+ * written, is what the author needs (the later one silently replacing the first is the bug).
+ */
+function duplicateKey(doc: Document.Parsed, offset: number, lineCounter: LineCounter): string | undefined {
+  let message: string | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const keyOf = (i: number) => map.items[i]?.key;
+      const at = map.items.findIndex((p) => isScalar(p.key) && p.key.range?.[0] === offset);
+      if (at < 0) return undefined;
+      const dup = keyOf(at) as Scalar;
+      const first = map.items.findIndex((p) => isScalar(p.key) && p.key.value === dup.value);
+      const firstKey = keyOf(first) as Scalar;
+      const pos = lineCounter.linePos(firstKey.range?.[0] ?? 0);
+      message = `duplicate key \`${String(dup.value)}\`: first written at line ${pos.line}, column ${pos.col}; YAML keeps only one, so merge them or rename one`;
+      return visit.BREAK;
+    },
+  });
+  return message;
 }
 
 /** Positions inside one parsed document. */

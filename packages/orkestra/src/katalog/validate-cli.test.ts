@@ -7,13 +7,30 @@ import { validateKatalog } from '../cli/validate.ts';
 const testdata = fileURLToPath(new URL('./testdata/', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/ork.js', import.meta.url));
 
-test('validate: a valid Katalog exits 0 with a summary', async () => {
-  const out = await validateKatalog(testdata + 'valid/all-kinds.yaml', { cwd: testdata });
-  assert.equal(out.exitCode, 0);
-  assert.match(out.stdout, /Katalog all-kinds is valid/);
-  assert.match(out.stdout, /CRDs: +1 \(tenant → Tenant\.demo\.orkestra\.io\/v1\)/);
-  assert.match(out.stdout, /resources: onCreate 16, onReconcile 0, onDelete 2/);
-  assert.match(out.stdout, /providers: postgres/);
+test('validate: a valid Katalog exits 0 with a summary (no providers line: none can be declared yet)', async () => {
+  const out = await validateKatalog(testdata + 'valid/readme-env.yaml', { cwd: testdata });
+  assert.equal(out.exitCode, 0, out.stderr);
+  assert.match(out.stdout, /Katalog env is valid/);
+  assert.match(out.stdout, /CRDs: +1 \(app → App\.demo\.orkestra\.io\/v1\)/);
+  assert.match(out.stdout, /kinds: +configMaps, deployments, secrets/);
+  assert.match(out.stdout, /resources: onCreate 3, onReconcile 0, onDelete 0/);
+  assert.doesNotMatch(out.stdout, /provider/);
+});
+
+test('validate: a key without a runtime consumer exits 1 with `not supported yet` at its line:col; providers are never listed', async () => {
+  const deny = await validateKatalog(testdata + 'valid/readme-validation-mutation.yaml', { cwd: testdata });
+  assert.equal(deny.exitCode, 1);
+  assert.equal(deny.stdout, '');
+  assert.match(deny.stderr, /^valid\/readme-validation-mutation\.yaml:14:7: error: not supported yet: spec\.crds\.website\.validation .*\(at spec\.crds\.website\.validation\)$/m);
+  assert.match(deny.stderr, /^2 errors$/m);
+  const providers = await validateKatalog(testdata + 'valid/all-kinds.yaml', { cwd: testdata });
+  assert.equal(providers.exitCode, 1);
+  assert.match(providers.stderr, /^valid\/all-kinds\.yaml:7:1: error: not supported yet: providers/m);
+  assert.match(providers.stderr, /:101:11: error: not supported yet: spec\.crds\.tenant\.operatorBox\.onCreate\.postgres/);
+  const json = JSON.parse((await validateKatalog(testdata + 'valid/all-kinds.yaml', { output: 'json' })).stdout) as { valid: boolean; summary?: unknown; errors: { code: string }[] };
+  assert.equal(json.valid, false);
+  assert.equal(json.summary, undefined);
+  assert.ok(json.errors.every((e) => e.code === 'unsupported'));
 });
 
 test('validate: errors exit 1 as file:line:col: error: message (at path)', async () => {

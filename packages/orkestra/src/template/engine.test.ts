@@ -102,7 +102,14 @@ test('bare identifiers that name no function read root keys in Katalog mode (see
   assert.equal(t.warnings.length, 1);
   assert.match(t.warnings[0]!, /"children" is not a function/);
   assert.throws(() => t.execute(cr), /function "children" not defined/);
-  assert.throws(() => compile('{{ nosuchfn 1 }}').render(cr), /function "nosuchfn" not defined/);
+});
+
+test('an unknown name given arguments (written or piped) is a misspelt function: a syntax error at compile, with the closest name', () => {
+  assert.throws(() => compile('{{ nosuchfn 1 }}'), (e: TemplateSyntaxError) => e.detail === 'function `nosuchfn` not defined' && e.column === 4);
+  assert.throws(() => compile('{{ trimm .spec.name }}'), (e: TemplateSyntaxError) => e.detail === 'function `trimm` not defined; did you mean `trim`?');
+  assert.throws(() => compile('{{ .spec.name | upperr }}'), (e: TemplateSyntaxError) => e.detail === 'function `upperr` not defined; did you mean `upper`?' && e.column === 17);
+  // Alone it stays a data key (the seed's `children.job`), with a warning.
+  assert.equal(compile('{{ trimm }}').warnings.length, 1);
 });
 
 test('compile caches by source; static strings are returned as-is', () => {

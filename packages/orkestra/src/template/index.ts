@@ -5,6 +5,7 @@ import { TemplateExecError, TemplateSyntaxError, positionOf } from './errors.ts'
 import { execute as run, setFunctionTable, type MissingKey, type Program } from './exec.ts';
 import { buildFunctionTable } from './functions/index.ts';
 import { parse, ParseError } from './parse.ts';
+import { closestName } from './suggest.ts';
 import { cryptoRandom, seededRandom, type RandomSource } from './random.ts';
 
 export { TemplateExecError, TemplateSyntaxError, seededRandom, cryptoRandom };
@@ -52,6 +53,12 @@ export function functionNames(): string[] {
   return [...FUNCTIONS.keys()].sort();
 }
 
+/** `; did you mean \`trim\`?` for a misspelt function name (a close, plausible typo), or ''. */
+export function suggestFunction(name: string): string {
+  const best = closestName(name, FUNCTIONS.keys());
+  return best === undefined ? '' : `; did you mean \`${best}\`?`;
+}
+
 const systemNow = (): Date => new Date();
 
 class CompiledTemplate implements Template {
@@ -72,7 +79,7 @@ class CompiledTemplate implements Template {
     }
     let parsed;
     try {
-      parsed = parse(source, isFunction);
+      parsed = parse(source, isFunction, suggestFunction);
     } catch (e) {
       if (e instanceof ParseError) throw new TemplateSyntaxError(name, source, e.offset, e.message);
       throw e;

@@ -33,7 +33,7 @@ function describe(t: Token): string {
   }
 }
 
-export function parse(src: string, isFunction: (name: string) => boolean): ParsedTemplate {
+export function parse(src: string, isFunction: (name: string) => boolean, suggest: (name: string) => string = () => ''): ParsedTemplate {
   let tokens: Token[];
   try {
     tokens = lex(src);
@@ -41,7 +41,7 @@ export function parse(src: string, isFunction: (name: string) => boolean): Parse
     if (e instanceof LexError) throw new ParseError(e.offset, e.message);
     throw e;
   }
-  return new Parser(tokens, isFunction).parseTop();
+  return new Parser(tokens, isFunction, suggest).parseTop();
 }
 
 type Stop = 'end' | 'else' | 'eof';
@@ -55,10 +55,13 @@ class Parser {
   private readonly defines = new Map<string, ListNode>();
   private readonly unknown: { name: string; offset: number }[] = [];
   private readonly isFunction: (name: string) => boolean;
+  /** `; did you mean \`x\`?` for an unknown function name, or ''. */
+  private readonly suggest: (name: string) => string;
 
-  constructor(tokens: Token[], isFunction: (name: string) => boolean) {
+  constructor(tokens: Token[], isFunction: (name: string) => boolean, suggest: (name: string) => string) {
     this.tokens = tokens;
     this.isFunction = isFunction;
+    this.suggest = suggest;
   }
 
   private peek(k = 0): Token {
@@ -252,9 +255,18 @@ class Parser {
       }
       switch (t.type) {
         case 'bool': case 'char': case 'dot': case 'field': case 'identifier': case 'number': case 'nil':
-        case 'rawString': case 'string': case 'variable': case 'leftParen':
-          pipe.cmds.push(this.command());
+        case 'rawString': case 'string': case 'variable': case 'leftParen': {
+          const cmd = this.command();
+          // A bare unknown name reads as a data key in a Katalog (`{{ name }}` ⇒ `.name`), but
+          // a data key takes no arguments: given any (written, or piped in), it is a misspelt
+          // function, and reporting it only at render time would let the Katalog load.
+          const head = cmd.args[0];
+          if (head?.kind === 'identifier' && !this.isFunction(head.name) && (cmd.args.length > 1 || pipe.cmds.length > 0)) {
+            this.fail(head.offset, `function \`${head.name}\` not defined${this.suggest(head.name)}`);
+          }
+          pipe.cmds.push(cmd);
           break;
+        }
         default:
           this.unexpected(t, context);
       }
