@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerValidate } from './validate.ts';
 import { registerTemplate } from './template.ts';
 import { registerRun } from './run.ts';
+import { registerPlan } from './plan.ts';
 import { registerVersion, versionText } from './version.ts';
 import { registerNotBuilt } from './not-built.ts';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerTemplate(program);
   registerRun(program);
+  registerPlan(program);
   registerVersion(program);
   // Last: it lists (and stubs) only the names no command above has taken.
   registerNotBuilt(program);

@@ -6,8 +6,6 @@ import type { Command } from 'commander';
 
 export const NOT_BUILT_YET: readonly { name: string; what: string }[] = [
   { name: 'simulate', what: 'dry-run a reconcile loop without a cluster' },
-  { name: 'plan', what: 'what a reconcile would change in a live cluster' },
-  { name: 'diff', what: 'the differences between the Katalog and a live cluster' },
   { name: 'init', what: 'scaffold a new operator project from an example pack' },
   { name: 'generate', what: 'generate the type registry, Kubernetes manifests (bundle), RBAC, CRDs' },
   { name: 'control', what: 'start, stop or reload the Control Center' },
