@@ -5,7 +5,7 @@
 // (the real server's caches and garbage collector are asynchronous), never for a fixed time.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { UnknownResourceError, isAlreadyExists, isConflict, isNotFound, type GroupVersionKind, type KubeObject } from '../../kube/index.ts';
+import { UnknownResourceError, isAlreadyExists, isConflict, isNotFound, terminatingNamespaces, type GroupVersionKind, type KubeObject } from '../../kube/index.ts';
 import type { CacheView, ClusterApi, ClusterReader, ClusterWriter } from '../ports.ts';
 
 export interface ContractTarget {
@@ -57,6 +57,7 @@ export function contractCrd(group: string, kind: string, plural: string, statusS
 }
 
 const CM: GroupVersionKind = { apiVersion: 'v1', kind: 'ConfigMap' };
+const NS: GroupVersionKind = { apiVersion: 'v1', kind: 'Namespace' };
 /** Room for the real server's garbage collector and watch delivery on a busy machine. */
 const DEADLINE = 60_000;
 
@@ -99,7 +100,7 @@ export function clusterContract(name: string, harness: ContractHarness): void {
       await view.waitForSync(DEADLINE);
       return view;
     };
-    const gone = (ref: GroupVersionKind, ns: string, n: string) => async (): Promise<boolean> => {
+    const gone = (ref: GroupVersionKind, ns: string | undefined, n: string) => async (): Promise<boolean> => {
       try {
         await c.api.get(ref, n, { namespace: ns });
         return false;
@@ -279,6 +280,9 @@ export function clusterContract(name: string, harness: ContractHarness): void {
       assert.equal(view.byIndex('namespace', ns).length, 2);
       assert.ok(Object.isFrozen(view.get('marker', ns)) && Object.isFrozen(view.get('marker', ns)?.metadata?.labels), 'cached objects are frozen');
       assert.equal(await c.reader.cache(CM, { namespace: ns, labelSelector: 'contract=yes,tier in (a,b),!skip' }), view, 'one shared view per resource and scope');
+      const late: [string, boolean][] = [];
+      view.addEventHandler({ onAdd: (o, initial) => late.push([o.metadata?.name ?? '', initial]) })();
+      assert.deepEqual(late.sort(), [['in', true], ['marker', true]], 'a late handler gets the cached objects as initial adds');
 
       const out = await c.writer.patchMetadata(marker, { labels: { tier: 'c' } });
       await c.waitFor(() => seen.deletes.some((o) => o.metadata?.name === 'marker'), { timeoutMs: DEADLINE, message: 'marker delivered as a delete' });
@@ -287,6 +291,31 @@ export function clusterContract(name: string, harness: ContractHarness): void {
       await c.waitFor(() => seen.adds.filter((n) => n === 'marker').length === 2, { timeoutMs: DEADLINE, message: 'marker back as an add' });
       assert.equal(view.get('marker', ns)?.metadata?.labels?.tier, 'a');
       seen.remove();
+    });
+
+    it('a namespace being deleted refuses new objects (403, as terminatingNamespaces reads it), deletes its contents and goes when they are gone', async () => {
+      const ns = await c.namespace();
+      await c.api.create({ ...CM, metadata: { name: 'inside', namespace: ns } });
+      // A finalizer keeps the namespace in its terminating phase for as long as the test needs it.
+      await c.api.create({ ...CM, metadata: { name: 'held', namespace: ns, finalizers: ['contract.orkestra.dev/hold'] } });
+      await c.api.delete(NS, ns);
+      const marked = await c.api.get(NS, ns);
+      assert.ok(marked.metadata?.deletionTimestamp);
+      assert.equal(marked.status?.phase, 'Terminating');
+      let attempt = 0;
+      // The server's admission reads namespaces from its own cache: the refusal may take a moment.
+      await c.waitFor(
+        () => c.api.create({ ...CM, metadata: { name: `late-${++attempt}`, namespace: ns } }).then(() => false, (e: unknown) => terminatingNamespaces(e)?.[0] === ns),
+        { timeoutMs: DEADLINE, message: 'a create refused because the namespace is terminating' },
+      );
+      await c.waitFor(gone(CM, ns, 'inside'), { timeoutMs: DEADLINE, message: 'the namespace contents deleted' });
+      const held = await c.waitFor(async () => {
+        const o = await c.api.get(CM, 'held', { namespace: ns });
+        return when(o.metadata?.deletionTimestamp, o);
+      }, { timeoutMs: DEADLINE, message: 'the held object marked for deletion' });
+      assert.ok(await c.api.get(NS, ns), 'the namespace waits for its last object');
+      await c.writer.patchMetadata(held, { finalizers: [] });
+      await c.waitFor(gone(NS, undefined, ns), { timeoutMs: DEADLINE, message: 'the namespace gone' });
     });
 
     it('the writer sends nothing when the cached object already matches, and exactly one request for a change', async () => {
