@@ -3,16 +3,16 @@
 // writer is the same ApiWriter the real server gets, so "send nothing when unchanged" is tested
 // code, not a second implementation. Everything is synchronous underneath: a write has reached
 // every cached view before its promise resolves. See README.md for what is simplified.
-import { apiVersionOf, type GroupVersionKind, type InformerScope, type KubeList, type KubeObject, type ObjectMeta, type PatchType, type ResourceInfo, type ResourceRef, type TypeRef } from '../../kube/index.ts';
+import { apiVersionOf, type GroupVersionKind, type InformerScope, type KubeList, type KubeObject, type PatchType, type ResourceInfo, type ResourceRef, type TypeRef } from '../../kube/index.ts';
 import { ApiWriter } from '../cluster/writer.ts';
 import { systemClock, type CacheOptions, type CacheView, type Cluster, type ClusterApi, type ClusterReader, type ClusterWriter, type Clock, type EventInput, type EventSink } from '../ports.ts';
-import { alreadyExists, applyConflict, badRequest, conflict, invalid, namespaceNotFound, notFound, subresourceNotFound, terminating, unsupportedPatch, type Request } from './errors.ts';
-import { crdProblem, isCrd, KindRegistry, storageKey } from './kinds.ts';
-import { applyMerge, changedAmong, clone, deepEqual, droppedPaths, fieldSet, isObj, mergePatch, showPath, valueAt, withPrefixes, without, type Obj } from './merge.ts';
-import { clientMeta, generatedName, metaProblems } from './objects.ts';
+import { badRequest, notFound, type Request } from './errors.ts';
+import { isCrd, KindRegistry, storageKey } from './kinds.ts';
+import { clone } from './merge.ts';
 import { labelMatcher } from './selector.ts';
-import { ClusterState, hasStatus, present, type Entry, type Written } from './state.ts';
+import { ClusterState, hasStatus, present, type Written } from './state.ts';
 import { MemoryView } from './view.ts';
+import { Writes } from './writes.ts';
 
 export type WriteVerb = 'create' | 'apply' | 'patch' | 'patchStatus' | 'delete';
 export type Verb = 'resource' | 'get' | 'list' | WriteVerb;
@@ -64,6 +64,7 @@ export class MemoryCluster implements ClusterApi, Cluster {
   private readonly clock: Clock;
   private readonly registry = new KindRegistry();
   private readonly state: ClusterState;
+  private readonly writes: Writes;
   private readonly views = new Map<string, MemoryView>();
   private readonly defaultNamespace: string;
   private readonly onHandlerError?: (err: unknown) => void;
@@ -77,6 +78,7 @@ export class MemoryCluster implements ClusterApi, Cluster {
     this.defaultNamespace = opts.defaultNamespace ?? 'default';
     this.onHandlerError = opts.onHandlerError;
     this.state = new ClusterState(this.registry, this.clock);
+    this.writes = new Writes(this.state);
     for (const name of opts.namespaces ?? ['default', 'kube-system', 'kube-public', 'kube-node-lease']) this.seed({ ...NAMESPACE, metadata: { name } });
     this.reader = {
       resource: async (ref) => this.registry.resolve(ref),
@@ -129,7 +131,7 @@ export class MemoryCluster implements ClusterApi, Cluster {
     if (r.namespaced && opts.namespace && body.metadata?.namespace && opts.namespace !== body.metadata.namespace) {
       throw this.failed(req, badRequest(req, 'the namespace of the provided object does not match the namespace sent on the request'));
     }
-    return this.logged(req, () => this.createObject(req, body)) as Promise<T>;
+    return this.logged(req, () => this.writes.createObject(req, body)) as Promise<T>;
   }
 
   async apply<T extends KubeObject = KubeObject>(obj: KubeObject, opts: { fieldManager: string; force?: boolean }): Promise<T> {
@@ -140,14 +142,14 @@ export class MemoryCluster implements ClusterApi, Cluster {
     if (!name) throw new TypeError(`${obj.kind ?? 'object'} has no metadata.name`);
     const req: Request = { verb: 'apply', resource: r, namespace: this.namespaceFor(r, undefined, obj), name };
     if (!opts.fieldManager) throw this.failed(req, badRequest(req, 'PATCH with apply requires a fieldManager'));
-    return this.logged(req, () => this.applyObject(req, clone(obj), opts.fieldManager, opts.force ?? false)) as Promise<T>;
+    return this.logged(req, () => this.writes.applyObject(req, clone(obj), opts.fieldManager, opts.force ?? false)) as Promise<T>;
   }
 
   async patch<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, patch: unknown, opts: { type?: PatchType; namespace?: string; subresource?: string; fieldManager?: string } = {}): Promise<T> {
     this.counts.patch++;
     const r = this.resolve(ref);
     const req: Request = { verb: 'patch', resource: r, namespace: this.namespaceFor(r, opts.namespace, ref), name, subresource: opts.subresource };
-    return this.logged(req, () => this.patchObject(req, patch, opts.type ?? 'merge')) as Promise<T>;
+    return this.logged(req, () => this.writes.patchObject(req, patch, opts.type ?? 'merge')) as Promise<T>;
   }
 
   async patchStatus<T extends KubeObject = KubeObject>(obj: KubeObject, status: unknown, _opts: { fieldManager?: string } = {}): Promise<T> {
@@ -156,7 +158,7 @@ export class MemoryCluster implements ClusterApi, Cluster {
     const name = obj.metadata?.name;
     if (!name) throw new TypeError(`${obj.kind ?? 'object'} has no metadata.name`);
     const req: Request = { verb: 'patchStatus', resource: r, namespace: this.namespaceFor(r, undefined, obj), name, subresource: hasStatus(r) ? 'status' : undefined };
-    return this.logged(req, () => this.patchObject(req, { status }, 'merge')) as Promise<T>;
+    return this.logged(req, () => this.writes.patchObject(req, { status }, 'merge')) as Promise<T>;
   }
 
   async delete(ref: ResourceRef, name: string, opts: { namespace?: string; propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' } = {}): Promise<KubeObject> {
@@ -298,159 +300,14 @@ export class MemoryCluster implements ClusterApi, Cluster {
     this.ops.push(op);
   }
 
-  /** A new object from a client's body: the server's metadata, status dropped behind a subresource. */
-  private createObject(req: Request, body: KubeObject, managers?: Map<string, Set<string>>): Written {
-    const r = req.resource;
-    const meta = clientMeta(body.metadata);
-    if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
-    req.name = meta.name;
-    if (r.namespaced) meta.namespace = req.namespace;
-    else delete meta.namespace;
-    if (this.state.lookup(r, meta.namespace, meta.name ?? '')) throw alreadyExists(req);
-    if (meta.namespace) {
-      const ns = this.state.namespace(meta.namespace);
-      if (!ns) throw namespaceNotFound(req, meta.namespace);
-      if (ns.metadata?.deletionTimestamp) throw terminating(req, meta.namespace);
-    }
-    const obj: KubeObject = { apiVersion: '', kind: '', ...body, metadata: meta };
-    obj.apiVersion = apiVersionOf(r);
-    obj.kind = r.kind;
-    if (hasStatus(r)) delete obj.status;
-    this.finishNew(req, obj);
-    return { obj: this.state.insert(r, obj, managers).obj, changed: true };
-  }
-
-  /** The server's part of a new object: uid, timestamps, generation, and what some kinds start with. */
-  private finishNew(req: Request, obj: KubeObject, seeded: ObjectMeta = {}): void {
-    const meta = obj.metadata!;
-    meta.uid = seeded.uid ?? this.state.nextUid();
-    meta.creationTimestamp = seeded.creationTimestamp ?? this.state.now();
-    meta.generation = seeded.generation ?? 1;
-    if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') {
-      obj.spec = { finalizers: ['kubernetes'], ...(obj.spec ?? {}) };
-      obj.status ??= { phase: 'Active' };
-    }
-    const problems = metaProblems(obj, req.resource.kind);
-    if (isCrd(obj)) {
-      const p = crdProblem(obj);
-      if (p) problems.push(p);
-      else obj.status ??= crdStatus(obj, this.state.now());
-    }
-    if (problems.length) throw invalid(req, req.resource.kind, problems);
-  }
-
-  private applyObject(req: Request, obj: KubeObject, manager: string, force: boolean): Written {
-    const r = req.resource;
-    const config: Obj = { ...obj };
-    delete config.apiVersion;
-    delete config.kind;
-    const precondition = obj.metadata?.resourceVersion;
-    const meta = clientMeta(obj.metadata);
-    delete meta.name;
-    delete meta.namespace;
-    delete meta.generateName;
-    if (Object.keys(meta).length) config.metadata = meta;
-    else delete config.metadata;
-    if (hasStatus(r)) delete config.status;
-    const owned = fieldSet(config);
-    const entry = this.state.lookup(r, req.namespace, req.name!);
-    if (!entry) {
-      return this.createObject(req, { ...config, metadata: { ...meta, name: req.name } }, new Map([[manager, owned]]));
-    }
-    const live = entry.obj;
-    if (precondition && precondition !== live.metadata?.resourceVersion) throw conflict(req);
-    if (!force) {
-      const clashes: { manager: string; path: string }[] = [];
-      for (const [other, paths] of entry.managers) {
-        if (other === manager) continue;
-        for (const p of paths) if (owned.has(p) && !deepEqual(valueAt(live, p), valueAt(config, p))) clashes.push({ manager: other, path: showPath(p) });
-      }
-      if (clashes.length) throw applyConflict(req, clashes);
-    }
-    let next = applyMerge(live, config) as Obj;
-    const keep = withPrefixes(owned);
-    for (const p of droppedPaths(entry.managers.get(manager) ?? new Set(), owned)) next = without(next, p, (k) => keep.has(k));
-    if (hasStatus(r)) restoreStatus(next, live);
-    const res = this.state.replace(entry, req, next);
-    this.transferOwnership(entry, live, res.obj, manager);
-    entry.managers.set(manager, owned);
-    return res;
-  }
-
-  private patchObject(req: Request, patch: unknown, type: PatchType | string): Written {
-    const r = req.resource;
-    if (type !== 'merge') throw type === 'json' || type === 'strategic' ? unsupportedPatch(req, type) : badRequest(req, `unknown patch type "${type}"`);
-    if (req.subresource && (req.subresource !== 'status' || !r.subresources.includes('status'))) throw subresourceNotFound(req);
-    const entry = this.state.lookup(r, req.namespace, req.name!);
-    if (!entry) throw notFound(req);
-    const p = clone(patch);
-    if (!isObj(p)) throw badRequest(req, 'a merge patch must be a JSON object');
-    const live = entry.obj;
-    if (isObj(p.metadata) && p.metadata.resourceVersion !== undefined) {
-      if (p.metadata.resourceVersion !== live.metadata?.resourceVersion) throw conflict(req);
-      delete p.metadata.resourceVersion;
-    }
-    const merged = mergePatch(live, p) as Obj;
-    let next: Obj;
-    if (req.subresource === 'status') {
-      next = { ...live };
-      if (merged.status === undefined) delete next.status;
-      else next.status = merged.status;
-    } else {
-      next = merged;
-      if (hasStatus(r)) restoreStatus(next, live);
-    }
-    const res = this.state.replace(entry, req, next);
-    this.transferOwnership(entry, live, res.obj);
-    return res;
-  }
-
-  /** A field whose value another writer changed is no longer its applier's (so re-applying without it keeps it). */
-  private transferOwnership(entry: Entry, before: KubeObject, after: KubeObject, writer?: string): void {
-    if (before === after) return;
-    for (const [m, paths] of entry.managers) {
-      if (m === writer) continue;
-      for (const p of changedAmong(paths, before, after)) paths.delete(p);
-    }
-  }
-
   private seed(obj: KubeObject): void {
     const r = this.resolve(obj);
     const ns = this.namespaceFor(r, undefined, obj);
     if (ns && !this.state.namespace(ns)) this.seed({ ...NAMESPACE, metadata: { name: ns } });
-    const req: Request = { verb: 'create', resource: r, namespace: ns, name: obj.metadata?.name };
-    const given = obj.metadata ?? {};
-    const meta = clientMeta(given);
-    if (r.namespaced) meta.namespace = ns;
-    else delete meta.namespace;
-    if (this.state.lookup(r, ns, meta.name ?? '')) throw alreadyExists(req);
-    const o: KubeObject = { apiVersion: '', kind: '', ...obj, metadata: meta };
-    o.apiVersion = apiVersionOf(r);
-    o.kind = r.kind;
-    this.finishNew(req, o, { uid: given.uid, creationTimestamp: given.creationTimestamp, generation: given.generation });
-    this.state.insert(r, o);
+    this.writes.seedObject({ verb: 'create', resource: r, namespace: ns, name: obj.metadata?.name }, obj);
   }
 }
 
 function zeroCounts(): Record<Verb, number> {
   return Object.fromEntries(VERBS.map((v) => [v, 0])) as Record<Verb, number>;
-}
-
-function restoreStatus(next: Obj, live: KubeObject): void {
-  if (live.status === undefined) delete next.status;
-  else next.status = live.status;
-}
-
-/** What the apiextensions controller reports for a CRD it accepted. */
-function crdStatus(crd: KubeObject, now: string): Record<string, unknown> {
-  const spec = crd.spec ?? {};
-  const versions = Array.isArray(spec.versions) ? spec.versions.filter(isObj) : [];
-  return {
-    acceptedNames: spec.names,
-    storedVersions: versions.filter((v) => v.storage === true).map((v) => v.name),
-    conditions: [
-      { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: now },
-      { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: now },
-    ],
-  };
 }
