@@ -67,7 +67,21 @@ describe('memory cluster: what only it offers', () => {
     assert.ok(!Object.isFrozen(body), 'the caller’s object is not frozen');
     const got = await c.get(CM, 'a', { namespace: 'default' });
     assert.deepEqual([got.data, got.metadata?.labels], [{ k: 'v' }, { x: '1' }]);
-    for (const o of [created, got, (await c.list(CM)).items[0]!]) {
+    const DEPLOY = { apiVersion: 'apps/v1', kind: 'Deployment' };
+    const containers = [{ name: 'web', image: 'nginx:1' }];
+    await c.apply({ ...DEPLOY, metadata: { name: 'd', namespace: 'default' }, spec: { replicas: 1 } }, { fieldManager: 'm' });
+    await c.apply({ ...DEPLOY, metadata: { name: 'd', namespace: 'default' }, spec: { replicas: 1, template: { spec: { containers } } } }, { fieldManager: 'm' });
+    const patch = { metadata: { resourceVersion: (await c.get(DEPLOY, 'd', { namespace: 'default' })).metadata?.resourceVersion, finalizers: ['x/y'] } };
+    await c.patch(DEPLOY, 'd', patch, { namespace: 'default' });
+    assert.ok(patch.metadata.resourceVersion, 'the caller’s patch is left as it was');
+    patch.metadata.finalizers.push('changed/by-the-caller');
+    containers[0]!.image = 'changed by the caller';
+    const stored = await c.get(DEPLOY, 'd', { namespace: 'default' });
+    assert.equal((stored.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image, 'nginx:1');
+    assert.deepEqual(stored.metadata?.finalizers, ['x/y']);
+    const view = await c.reader.cache(CM, {});
+    const patched = await c.patch(CM, 'a', { data: { k2: 'v2' } }, { namespace: 'default' });
+    for (const o of [created, got, (await c.list(CM)).items[0]!, patched, view.get('a', 'default')!]) {
       assert.ok(Object.isFrozen(o) && Object.isFrozen(o.metadata) && Object.isFrozen(o.data), 'frozen all the way down');
       assert.throws(() => {
         (o.data as Record<string, string>).k = 'x';
@@ -183,10 +197,11 @@ describe('memory cluster: what only it offers', () => {
         order.push(`a add ${o.metadata?.name}`);
         if (o.metadata?.name === 'first') void c.create({ ...CM, metadata: { name: 'second', namespace: 'default' } });
       },
+      onUpdate: (_o, n) => order.push(`a update ${n.metadata?.name}`),
     });
-    b.addEventHandler({ onAdd: (o) => order.push(`b add ${o.metadata?.name}`) });
+    b.addEventHandler({ onAdd: (o) => order.push(`b add ${o.metadata?.name}`), onUpdate: (_o, n) => order.push(`b update ${n.metadata?.name}`) });
     await c.create({ ...CM, metadata: { name: 'first', namespace: 'default' } });
-    assert.deepEqual(order, ['a add first', 'b add first', 'a add second', 'b add second']);
+    assert.deepEqual(order, ['a add first', 'b add first', 'a add second', 'b add second'], 'each change once, in order');
   });
 
   it('CRDs: served versions share storage (presented per version); deleting the CRD removes its objects, then its kind', async () => {
