@@ -141,6 +141,21 @@ export function clusterContract(name: string, harness: ContractHarness): void {
       assert.equal(gen(labelled), 2, 'a metadata change leaves generation alone');
     });
 
+    it('metadata.generation exists where the server keeps it: custom kinds and Deployments, not ConfigMaps', async () => {
+      const ns = await c.namespace();
+      const labels = { app: 'g' };
+      const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'g', namespace: ns }, spec: { replicas: 0, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } };
+      assert.equal(gen(await c.api.apply(deployment, { fieldManager: 'contract-a', force: true })), 1);
+      const cm = await c.api.create({ ...CM, metadata: { name: 'g', namespace: ns, finalizers: ['contract.orkestra.dev/hold'] }, data: { a: '1' } });
+      assert.equal(gen(cm), undefined);
+      assert.equal(gen(await c.api.patch(CM, 'g', { data: { a: '2' } }, { namespace: ns })), undefined, 'a change does not add one');
+      await c.writer.delete(cm);
+      const marked = await c.api.get(CM, 'g', { namespace: ns });
+      assert.ok(marked.metadata?.deletionTimestamp);
+      assert.equal(gen(marked), undefined, 'nor does deletion');
+      await c.writer.patchMetadata(marked, { finalizers: [] });
+    });
+
     it('apply: fields dropped from the applied configuration disappear; fields another writer set survive', async () => {
       const ns = await c.namespace();
       const meta = { name: 'cm', namespace: ns };

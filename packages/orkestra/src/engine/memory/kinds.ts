@@ -6,38 +6,40 @@ import { isObj } from './merge.ts';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-/** [apiVersion, kind, plural, namespaced, subresources] */
-type Row = [string, string, string, boolean, string[]];
+/** [apiVersion, kind, plural, namespaced, subresources, has metadata.generation] */
+type Row = [string, string, string, boolean, string[], boolean];
 
+// Which built-ins carry metadata.generation was read from the test control plane's API server: the
+// ones with a spec a controller acts on; ConfigMaps, Secrets, Services, RBAC, HPAs, Leases have none.
 const BUILT_IN: Row[] = [
-  ['v1', 'Namespace', 'namespaces', false, ['status']],
-  ['v1', 'Secret', 'secrets', true, []],
-  ['v1', 'ConfigMap', 'configmaps', true, []],
-  ['v1', 'Service', 'services', true, ['status']],
-  ['v1', 'ServiceAccount', 'serviceaccounts', true, []],
-  ['v1', 'Pod', 'pods', true, ['status']],
-  ['v1', 'PersistentVolume', 'persistentvolumes', false, ['status']],
-  ['v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, ['status']],
-  ['v1', 'ResourceQuota', 'resourcequotas', true, ['status']],
-  ['v1', 'LimitRange', 'limitranges', true, []],
-  ['v1', 'Event', 'events', true, []],
-  ['events.k8s.io/v1', 'Event', 'events', true, []],
-  ['apps/v1', 'Deployment', 'deployments', true, ['status', 'scale']],
-  ['apps/v1', 'StatefulSet', 'statefulsets', true, ['status', 'scale']],
-  ['apps/v1', 'ReplicaSet', 'replicasets', true, ['status', 'scale']],
-  ['apps/v1', 'DaemonSet', 'daemonsets', true, ['status']],
-  ['batch/v1', 'Job', 'jobs', true, ['status']],
-  ['batch/v1', 'CronJob', 'cronjobs', true, ['status']],
-  ['networking.k8s.io/v1', 'Ingress', 'ingresses', true, ['status']],
-  ['networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies', true, []],
-  ['rbac.authorization.k8s.io/v1', 'Role', 'roles', true, []],
-  ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true, []],
-  ['rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles', false, []],
-  ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false, []],
-  ['autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, ['status']],
-  ['policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, ['status']],
-  ['coordination.k8s.io/v1', 'Lease', 'leases', true, []],
-  ['apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, ['status']],
+  ['v1', 'Namespace', 'namespaces', false, ['status'], false],
+  ['v1', 'Secret', 'secrets', true, [], false],
+  ['v1', 'ConfigMap', 'configmaps', true, [], false],
+  ['v1', 'Service', 'services', true, ['status'], false],
+  ['v1', 'ServiceAccount', 'serviceaccounts', true, [], false],
+  ['v1', 'Pod', 'pods', true, ['status'], true],
+  ['v1', 'PersistentVolume', 'persistentvolumes', false, ['status'], false],
+  ['v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, ['status'], false],
+  ['v1', 'ResourceQuota', 'resourcequotas', true, ['status'], false],
+  ['v1', 'LimitRange', 'limitranges', true, [], false],
+  ['v1', 'Event', 'events', true, [], false],
+  ['events.k8s.io/v1', 'Event', 'events', true, [], false],
+  ['apps/v1', 'Deployment', 'deployments', true, ['status', 'scale'], true],
+  ['apps/v1', 'StatefulSet', 'statefulsets', true, ['status', 'scale'], true],
+  ['apps/v1', 'ReplicaSet', 'replicasets', true, ['status', 'scale'], true],
+  ['apps/v1', 'DaemonSet', 'daemonsets', true, ['status'], true],
+  ['batch/v1', 'Job', 'jobs', true, ['status'], true],
+  ['batch/v1', 'CronJob', 'cronjobs', true, ['status'], true],
+  ['networking.k8s.io/v1', 'Ingress', 'ingresses', true, ['status'], true],
+  ['networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies', true, [], true],
+  ['rbac.authorization.k8s.io/v1', 'Role', 'roles', true, [], false],
+  ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true, [], false],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles', false, [], false],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false, [], false],
+  ['autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, ['status'], false],
+  ['policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, ['status'], true],
+  ['coordination.k8s.io/v1', 'Lease', 'leases', true, [], false],
+  ['apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, ['status'], true],
 ];
 
 export const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
@@ -88,8 +90,19 @@ export class KindRegistry {
   /** Resources each CRD (by name) registered, to take them back when it goes. */
   private readonly fromCrd = new Map<string, ResourceInfo[]>();
 
+  /** Storage keys of built-in resources without metadata.generation; custom kinds always have it. */
+  private readonly generationless = new Set<string>();
+
   constructor() {
-    for (const row of BUILT_IN) this.register(info(...row));
+    for (const [apiVersion, kind, plural, namespaced, subresources, generation] of BUILT_IN) {
+      const r = info(apiVersion, kind, plural, namespaced, subresources);
+      this.register(r);
+      if (!generation) this.generationless.add(storageKey(r));
+    }
+  }
+
+  hasGeneration(r: ResourceInfo): boolean {
+    return !this.generationless.has(storageKey(r));
   }
 
   register(r: ResourceInfo): void {

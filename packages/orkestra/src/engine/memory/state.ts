@@ -143,7 +143,7 @@ export class ClusterState {
     if (problems.length) throw invalid(req, req.resource.kind, problems);
     if (deepEqual(live, next)) return { obj: live, changed: false };
     const meta = next.metadata!;
-    if (!system?.generation && differsOutside(live, next, hasStatus(req.resource) ? SKIP_WITH_STATUS : SKIP_WITHOUT_STATUS)) meta.generation = (live.metadata?.generation ?? 0) + 1;
+    if (!system?.generation && meta.generation !== undefined && differsOutside(live, next, hasStatus(req.resource) ? SKIP_WITH_STATUS : SKIP_WITHOUT_STATUS)) meta.generation = (live.metadata?.generation ?? 0) + 1;
     meta.resourceVersion = String(++this.revision);
     deepFreeze(next);
     if (!deepEqual(live.metadata?.ownerReferences, meta.ownerReferences)) {
@@ -168,8 +168,9 @@ export class ClusterState {
     if (live.metadata?.deletionTimestamp) return { obj: live, changed: false };
     if (this.finished(entry)) return { obj: this.remove(entry), changed: true };
     const marked: KubeObject = live.kind === 'Namespace' && live.apiVersion === 'v1' ? { ...live, status: { ...(live.status ?? {}), phase: 'Terminating' } } : live;
-    // Like the API server: deletion is a change of intent, so generation moves too.
-    const res = this.replace(entry, req, marked, { deletionTimestamp: this.now(), deletionGracePeriodSeconds: 0, generation: (live.metadata?.generation ?? 0) + 1 });
+    // Like the API server: deletion is a change of intent, so generation (where there is one) moves too.
+    const generation = live.metadata?.generation;
+    const res = this.replace(entry, req, marked, { deletionTimestamp: this.now(), deletionGracePeriodSeconds: 0, ...(generation !== undefined ? { generation: generation + 1 } : {}) });
     for (const content of this.contents(live)) this.delete(content, requestFor(content));
     const stillThere = this.uids.get(live.metadata!.uid!) === entry;
     if (stillThere && this.finished(entry)) return { obj: this.remove(entry), changed: true };

@@ -57,7 +57,7 @@ export class Writes {
     const meta = obj.metadata!;
     meta.uid = seeded.uid ?? this.state.nextUid();
     meta.creationTimestamp = seeded.creationTimestamp ?? this.state.now();
-    meta.generation = seeded.generation ?? 1;
+    if (seeded.generation !== undefined || this.state.registry.hasGeneration(req.resource)) meta.generation = seeded.generation ?? 1;
     if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') {
       obj.spec = { finalizers: ['kubernetes'], ...(obj.spec ?? {}) };
       obj.status ??= { phase: 'Active' };
