@@ -4,6 +4,7 @@ import { registerValidate } from './validate.ts';
 import { registerTemplate } from './template.ts';
 import { registerRun } from './run.ts';
 import { registerPlan } from './plan.ts';
+import { registerSimulate } from './simulate.ts';
 import { registerVersion, versionText } from './version.ts';
 import { registerNotBuilt } from './not-built.ts';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerTemplate(program);
   registerRun(program);
   registerPlan(program);
+  registerSimulate(program);
   registerVersion(program);
   // Last: it lists (and stubs) only the names no command above has taken.
   registerNotBuilt(program);

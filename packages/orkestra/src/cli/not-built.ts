@@ -5,7 +5,6 @@
 import type { Command } from 'commander';
 
 export const NOT_BUILT_YET: readonly { name: string; what: string }[] = [
-  { name: 'simulate', what: 'dry-run a reconcile loop without a cluster' },
   { name: 'init', what: 'scaffold a new operator project from an example pack' },
   { name: 'generate', what: 'generate the type registry, Kubernetes manifests (bundle), RBAC, CRDs' },
   { name: 'control', what: 'start, stop or reload the Control Center' },

@@ -133,7 +133,8 @@ export class KindRegistry {
   }
 
   resolve(ref: TypeRef): ResourceInfo {
-    const hit = 'kind' in ref ? this.byKind.get(`${ref.apiVersion}/${ref.kind}`) : this.byResource.get(`${apiVersionOf(ref)}/${ref.resource}`);
+    // A ResourceInfo carries both a kind and a resource: look it up by its resource.
+    const hit = 'resource' in ref ? this.byResource.get(`${apiVersionOf(ref)}/${ref.resource}`) : this.byKind.get(`${ref.apiVersion}/${ref.kind}`);
     if (!hit) throw new UnknownResourceError(ref);
     return hit;
   }
