@@ -1,9 +1,10 @@
 // `ork simulate` without the printing: the real engine over the memory cluster, cycle by cycle.
 // A cycle reconciles every CR once (in a stable order) and records the write requests the memory
 // cluster answered, the status written, the events and the problems. Between cycles the
-// workloads' controllers are played (a Deployment, StatefulSet or ReplicaSet becomes fully
-// available, as the original's simulator does after cycle 1; Jobs do not finish unless seeded
-// so) and time moves on by the resync period.
+// controllers of a real cluster are played, reduced to their happy outcome: a Deployment,
+// StatefulSet or ReplicaSet becomes fully available (as the original's simulator does after
+// cycle 1) and a Job runs to success (a Job seeded with a Failed condition stays failed). Then
+// time moves on by the resync period.
 import { parseDuration } from '../conditions/cron.ts';
 import type { Katalog } from '../katalog/model.ts';
 import type { KubeObject } from '../kube/index.ts';
@@ -137,6 +138,12 @@ export class Simulation {
         };
         await this.cluster.patchStatus(o, status);
       }
+    }
+    for (const job of this.cluster.objects({ apiVersion: 'batch/v1', kind: 'Job' })) {
+      const done = ((job.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+      if (done || job.metadata?.deletionTimestamp) continue;
+      const at = new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      await this.cluster.patchStatus(job, { succeeded: 1, startTime: at, completionTime: at, conditions: [{ type: 'Complete', status: 'True' }] });
     }
     // Not the operator's writes.
     this.cluster.takeOperations();
