@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.testenv/**', 'testenv/go/**', 'docs/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.testenv/**', 'testenv/go/**', 'docs/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
