@@ -3,6 +3,7 @@
 import type { KubeObject, ResourceInfo, TerminatingNamespaces } from '../kube/index.ts';
 import type { CrdEntry, Katalog } from '../katalog/model.ts';
 import type { ChildKind } from './children.ts';
+import type { CopyCaches } from './copies.ts';
 import type { CacheView, Clock, ClusterWriter, EventSink } from './ports.ts';
 
 export type { EventSink } from './ports.ts';
@@ -26,6 +27,8 @@ export interface BoxContext {
   crInformer: CacheView;
   /** Child kinds by Katalog key (`deployments`, `custom:<apiVersion>:<kind>`). */
   kinds: Map<string, ChildKind>;
+  /** The caches of copy sources and targets, and which CRs copy which source. */
+  copies: CopyCaches;
   writer: ClusterWriter;
   events: EventSink;
   log: Log;

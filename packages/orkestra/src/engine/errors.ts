@@ -15,6 +15,8 @@ export type IssueReason =
   | 'InvalidStatus'
   /** The API server refused the object as invalid (422). */
   | 'Rejected'
+  /** The Secret or ConfigMap a copy declaration reads does not exist. */
+  | 'SourceNotFound'
   /** Anything else: the API server, the network, a conflict. Retried with backoff. */
   | 'ReconcileError';
 
@@ -49,6 +51,22 @@ export class StatusValueError extends Error {
   }
 }
 
+/**
+ * The source of a copy (`fromSecret` / `fromConfigMap`) is not in its cache. Terminal, though an
+ * edit is not the only fix: the source may be created later. It still is not retried with
+ * backoff, because its creation wakes every CR that copies it (the source cache's handler, see
+ * `engine/copies.ts`) and the resync looks again anyway; retries would only add a Warning event
+ * each (writes) and change nothing the cache does not already tell.
+ */
+export class MissingSourceError extends Error {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.name = 'MissingSourceError';
+    this.path = path;
+  }
+}
+
 /** Classifies one thrown value; AggregateErrors become one issue per inner error. */
 export function issuesOf(err: unknown): ReconcileIssue[] {
   if (err instanceof AggregateError) return err.errors.flatMap(issuesOf);
@@ -56,6 +74,7 @@ export function issuesOf(err: unknown): ReconcileIssue[] {
   if (err instanceof DeclarationError) {
     return err.problems.map((p) => ({ path: `${err.path}.${p.path}`, message: `${err.path}.${p.path}: ${p.message}`, reason: 'InvalidDeclaration', terminal: true }));
   }
+  if (err instanceof MissingSourceError) return [{ path: err.path, message: err.message, reason: 'SourceNotFound', terminal: true }];
   if (err instanceof StatusValueError) return [{ path: err.path, message: err.message, reason: 'InvalidStatus', terminal: true }];
   if (err instanceof ApiError && err.statusCode === 422) return [{ message: err.message, reason: 'Rejected', terminal: true }];
   return [{ message: err instanceof Error ? err.message : String(err), reason: 'ReconcileError', terminal: false }];

@@ -53,7 +53,7 @@ async function performOne(scope: ReconcileScope, i: ChildIntent): Promise<void> 
       return;
     }
     case 'apply': {
-      const res = await w.apply(i.desired!, i.live);
+      const res = await w.apply(i.desired!, i.replace ? undefined : i.live);
       if (i.child) scope.observed.push({ kind: i.child, object: res.object });
       if (res.changed) scope.changes.push({ action: 'updated', ...change, field: res.difference?.path ?? i.difference?.path });
       return;

@@ -32,6 +32,11 @@ export interface ChildIntent {
   desired?: Manifest;
   /** The cached object, when there is one. */
   live?: KubeObject;
+  /**
+   * Send `desired` even though every field it sets matches: the live object has keys it no
+   * longer sets (a copy whose source dropped a key), which server-side apply then removes.
+   */
+  replace?: boolean;
   /** For `drift`: the first field that differs. */
   difference?: Difference;
 }

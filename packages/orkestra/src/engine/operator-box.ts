@@ -5,11 +5,12 @@
 import { parseDuration } from '../conditions/cron.ts';
 import { objectKey, type KubeObject, type ResourceInfo, type TerminatingNamespaces } from '../kube/index.ts';
 import type { CrdEntry, Katalog } from '../katalog/model.ts';
-import { resourceBuilder } from './resources/index.ts';
+import { labelValue, resourceBuilder } from './resources/index.ts';
 import { WorkQueue } from './queue.ts';
 import { WorkerPool } from './workers.ts';
 import { Reconciler, type ReconcilerOptions } from './reconciler.ts';
 import type { ChildKind } from './children.ts';
+import { CopyCaches, openLiteralCopySources, type CopyKind } from './copies.ts';
 import type { BoxContext, Log } from './box-context.ts';
 import type { CacheView, Clock, Cluster } from './ports.ts';
 
@@ -58,6 +59,7 @@ export class OperatorBox {
   reconciler?: Reconciler;
   readonly kinds = new Map<string, ChildKind>();
   readonly failureThreshold: number;
+  readonly copies: CopyCaches;
   private readonly deps: BoxDeps;
   private readonly health: Omit<BoxHealth, 'healthy' | 'status'> = { state: 'pending', consecutiveFails: 0, totalReconciles: 0, failedReconciles: 0 };
 
@@ -67,6 +69,12 @@ export class OperatorBox {
     const t = entry.apiTypes;
     this.crdName = `${t.plural}.${t.group}`;
     const q = entry.operatorBox.queue ?? {};
+    this.copies = new CopyCaches({
+      reader: deps.cluster.reader, namespace: deps.namespace, crdLabel: labelValue(this.crdName),
+      childKind: (kind: CopyKind) => this.kinds.get(kind),
+      enqueue: (key) => this.enqueue(key),
+      enqueueOwnerOf: (child, name, ns) => this.enqueueOwnerOf(child, name, ns),
+    });
     this.failureThreshold = typeof q.failureThreshold === 'number' ? q.failureThreshold : DEFAULT_FAILURE_THRESHOLD;
     this.queue = new WorkQueue({ name: entry.name, maxDepth: typeof q.maxDepth === 'number' ? q.maxDepth : 0 });
     this.pool = new WorkerPool(this.queue, (key, signal) => this.reconciler!.reconcile(key, signal), {
@@ -113,11 +121,14 @@ export class OperatorBox {
     this.reconciler = new Reconciler(this.context(inf, info), d.reconciler);
     inf.start();
     for (const k of this.kinds.values()) k.informer.start();
+    openLiteralCopySources(this.entry, this.copies);
   }
 
   async waitForSync(timeoutMs = 60_000): Promise<void> {
     await this.crInformer?.waitForSync(timeoutMs);
     await Promise.all([...this.kinds.values()].map((k) => k.informer.waitForSync(timeoutMs)));
+    // A source view that does not sync is reported by the reconciles that need it, not as the box's failure.
+    await Promise.allSettled(this.copies.openedSources());
   }
 
   /** Starts reconciling (the leader does this; followers only keep caches warm). */
@@ -184,6 +195,7 @@ export class OperatorBox {
       resource,
       crInformer,
       kinds: this.kinds,
+      copies: this.copies,
       writer: d.cluster.writer,
       events: d.cluster.events,
       log: d.log,

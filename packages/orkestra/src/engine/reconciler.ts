@@ -2,12 +2,14 @@
 // the caches and decide (intents, status); only the executor writes, and it sends nothing for what
 // already matches, so a converged CR costs no request at all.
 //
-//   finalizer → inputs (children, cross) → resources (onCreate, onReconcile) → execute
-//             → status (+ Ready, errors) → write status → events
-//   deletion:   inputs → deletion (onDelete Jobs, then every child) → execute → remove finalizer
+//   finalizer → inputs (children, cross) → copy caches → resources (onCreate, onReconcile)
+//             → execute → status (+ Ready, errors) → write status → events
+//   deletion:   inputs → copy caches → deletion (onDelete Jobs, then every child) → execute
+//             → remove finalizer
 import { TERMINATING_MARK_MS, isConflict, isNotFound, objectKey, terminatingNamespaces, type KubeObject } from '../kube/index.ts';
 import { openScope, type ReconcileScope } from './scope.ts';
 import { gatherInputs } from './pipeline/inputs.ts';
+import { openCopyCaches } from './pipeline/copies.ts';
 import { planResources } from './pipeline/resources.ts';
 import { planStatus } from './pipeline/status.ts';
 import { planDeletion } from './pipeline/deletion.ts';
@@ -91,6 +93,7 @@ export class Reconciler {
     this.last.delete(key);
     this.finalized.delete(key);
     this.lastTerminal.delete(key);
+    this.box.copies.forget(key);
   }
 
   private async converge(scope: ReconcileScope): Promise<ReconcileOutcome | void> {
@@ -102,6 +105,7 @@ export class Reconciler {
 
     await addFinalizer(scope);
     gatherInputs(scope);
+    await openCopyCaches(scope);
     if (scope.haltAt === undefined) planResources(scope);
     await perform(scope);
     if (scope.stale) return;
@@ -119,6 +123,7 @@ export class Reconciler {
     const key = objectKey(scope.cr);
     if (this.finalized.get(key) === scope.cr.metadata?.uid) return;
     gatherInputs(scope);
+    await openCopyCaches(scope);
     planDeletion(scope);
     await perform(scope);
     // A namespace that refused the onDelete Job is being deleted: the Job can never run, and

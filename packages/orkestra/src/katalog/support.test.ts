@@ -105,7 +105,7 @@ test('what the runtime consumes loads: Secret/ConfigMap copies, conditions, stat
         cross: [{crd: web, as: peer, selector: {name: "{{ .metadata.name }}"}}]
         onCreate:
           secrets:
-            - {name: s, fromSecret: src, fromNamespace: ns, toNamespaces: [a, b], tls: {commonName: x, dnsNames: [x], validFor: 1y}}
+            - {name: s, fromSecret: src, fromNamespace: ns, toNamespaces: [a, b]}
           configMaps:
             - {name: c, fromConfigMap: src, fromNamespace: ns, toNamespaces: "{{ .spec.targets }}"}
           deployments:

@@ -48,8 +48,13 @@ export function planDeletion(scope: ReconcileScope): void {
   // collector remove: the collector works through one queue for the whole cluster, and under
   // load (a namespace of hundreds of objects being torn down) our children would wait behind it.
   // Cluster-scoped and cross-namespace children have no owner reference at all.
-  for (const k of box.kinds.values()) {
+  // Copies in namespaces the runtime does not watch sit in views of their own (`engine/copies.ts`).
+  const seen = new Set<string>();
+  for (const k of [...box.kinds.values(), ...box.copies.extraTargets()]) {
     for (const live of childrenOfKind(k, scope.owner)) {
+      const id = `${k.apiVersion}/${k.kind}/${live.metadata?.namespace}/${live.metadata?.name}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
       scope.intents.push({ verb: 'delete', reason: 'finalizing', source: 'finalizer', hook: 'onDelete', order: 1, child: k, live });
     }
   }

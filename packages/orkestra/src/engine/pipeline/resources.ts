@@ -1,12 +1,14 @@
 // Stage "resources": for each lifecycle hook, render each declaration, gate it with `when:`,
 // build the manifest and compare it with the cached child. The result is one intent per
-// declaration; nothing is written here (the executor does that).
+// declaration — a copy (`fromSecret`, `fromConfigMap`) one per target namespace (`copies.ts`);
+// nothing is written here (the executor does that).
 //   onCreate            ensure it exists (left alone once it does)
 //   onReconcile /
 //   reconcile: true     make it match on every cycle (drift correction); removed when its
 //                       `when:` turns false (conditional provisioning)
 //   once (Secrets)      create once; re-created with fresh values after `rotateAfter`
 //   jobs                always create-once (a Job is terminal)
+//   copies              always drift-corrected: they follow their source
 // A declaration that cannot be planned stops the writes of its kind and of every later kind
 // (the reference's fixed kind order: a Deployment is not created without the Secret it reads).
 import { evaluateConditions } from '../../conditions/evaluate.ts';
@@ -18,6 +20,8 @@ import { cachedChild, isChildOf, type ChildKind } from '../children.ts';
 import { Renderer } from '../render.ts';
 import { DeclarationError, issuesOf } from '../errors.ts';
 import type { ChildIntent } from '../intents.ts';
+import { copyKindOf } from '../copies.ts';
+import { planCopies } from './copies.ts';
 import type { BoxContext } from '../box-context.ts';
 import type { ReconcileScope } from '../scope.ts';
 
@@ -64,8 +68,9 @@ function planHook(scope: ReconcileScope, hook: Hook): void {
   for (const d of hook.resources) {
     const at = position(hook.name, kindOrder(d.kind));
     try {
-      const intent = planDeclaration(scope, hook.name, d);
-      if (intent) scope.intents.push(intent);
+      const copy = copyKindOf(d);
+      const planned = copy ? planCopies(scope, hook.name, d, copy) : [planDeclaration(scope, hook.name, d)];
+      for (const intent of planned) if (intent) scope.intents.push(intent);
     } catch (err) {
       fail(scope, at, err);
     }
