@@ -8,10 +8,11 @@ import { WatchFreshness } from './freshness.ts';
 import { childView } from './views.ts';
 import { startApiServer, type LeaderState } from './server.ts';
 
-function fakeInformer(over: Partial<{ lastActivityAt: number; watches: number; events: number; synced: boolean }> = {}) {
+function fakeInformer(over: Partial<{ lastActivityAt: number; watches: number; events: number; synced: boolean; notFoundSince: number; resource: string }> = {}) {
   const inf = {
-    resource: { group: 'apps', version: 'v1', kind: 'Deployment', resource: 'deployments', namespaced: true },
-    name: 'deployments.apps in ns',
+    resource: { group: 'apps', version: 'v1', kind: 'Deployment', resource: over.resource ?? 'deployments', namespaced: true },
+    name: `${over.resource ?? 'deployments'}.apps in ns`,
+    notFoundSince: over.notFoundSince ?? 0,
     lastActivityAt: over.lastActivityAt ?? 0,
     stats: { watches: over.watches ?? 0, events: over.events ?? 0 },
     hasSynced: () => over.synced ?? true,
@@ -70,6 +71,7 @@ test('metrics: reconciles, API requests, queue counters forwarded from engine st
   assert.equal(sum(m, 'orkestra_crd_healthy', { crd: 'website' }), 0);
   assert.equal(sum(m, 'orkestra_crd_state', { crd: 'website', state: 'degraded' }), 1);
   assert.equal(sum(m, 'orkestra_crd_consecutive_failures', { crd: 'website' }), 5);
+  assert.equal(sum(m, 'orkestra_crd_served', { crd: 'website' }), 1, 'served unless the box says otherwise');
   assert.equal(sum(m, 'orkestra_leader'), 1);
   // The watch opened before the tracker first looked: the open counts from the first sample on.
   assert.equal(select(m, 'orkestra_watch_freshness_seconds', { resource: 'deployments.apps' })[0]?.value, 0);
@@ -140,6 +142,39 @@ test('the server: probes open, everything else behind the bearer token, read-onl
     assert.equal((await get('/katalog', 's3cret', 'DELETE')).status, 405);
     down = true;
     assert.equal((await get('/readyz')).status, 503);
+  } finally {
+    await api.close();
+  }
+});
+
+test('/readyz: a watch on a deleted CRD does not fail readiness (its box waits and says so); any other stale watch does', async () => {
+  const metrics = new OrkestraMetrics({ defaultMetrics: false });
+  let now = 1_000;
+  const gone = fakeInformer({ resource: 'things', lastActivityAt: 1_000, watches: 1, notFoundSince: 2_000 });
+  const live = fakeInformer({ resource: 'deployments', lastActivityAt: 1_000, watches: 1 });
+  const freshness = new WatchFreshness(() => [gone, live], () => now);
+  const health = { status: 'waiting', healthy: false, consecutiveFails: 0, crdServed: false };
+  const box = { entry: { name: 'thing' }, healthSnapshot: () => health };
+  const runtime = { katalog: { metadata: { name: 'k' } }, boxes: new Map([['thing', box]]) } as unknown as Runtime;
+  metrics.attach({ boxes: () => [{ crd: 'thing', queueStats: () => ({ depth: 0, adds: 0, retries: 0, rejected: 0, longestRunningSeconds: 0, unfinishedWorkSeconds: 0 }), workers: () => ({ size: 2, busy: 0 }), health: () => health }], freshness, isLeader: () => true });
+  const leader: LeaderState = { enabled: false, isLeader: true, identity: 'me', leader: '', transitions: 0 };
+  const api = await startApiServer({ runtime, metrics, freshness, leader: () => leader, staleWatchThresholdSeconds: 60, shuttingDown: () => false }, { port: 0 });
+  try {
+    now = 30_000;
+    type Ready = { reasons: string[]; waiting: string[]; watches: { informer: string; missing?: boolean }[] };
+    let r = await fetch(`${api.url}/readyz`);
+    let body = (await r.json()) as Ready;
+    assert.equal(r.status, 200);
+    assert.deepEqual(body.waiting, ['thing']);
+    assert.deepEqual(body.watches.map((w) => [w.informer, w.missing ?? false]), [['things.apps in ns', true], ['deployments.apps in ns', false]]);
+    now = 100_000; // both past the threshold: only the served one counts
+    r = await fetch(`${api.url}/readyz`);
+    body = (await r.json()) as Ready;
+    assert.equal(r.status, 503);
+    assert.deepEqual(body.reasons, ['watch deployments.apps in ns stale for 70 s (threshold 60 s)']);
+    const m = parsePrometheusText(await metrics.text());
+    assert.equal(sum(m, 'orkestra_crd_served', { crd: 'thing' }), 0);
+    assert.equal(sum(m, 'orkestra_crd_state', { crd: 'thing', state: 'waiting' }), 1);
   } finally {
     await api.close();
   }

@@ -16,6 +16,8 @@ export interface WatchFreshnessSample {
   /** Informer description (resource, namespace, selector). */
   informer: string;
   synced: boolean;
+  /** The API server answers 404 for the resource (its CRD was deleted); the informer retries by itself. */
+  missing: boolean;
   /** Seconds since the last list, event, bookmark or watch (re)open; Infinity before the first. */
   seconds: number;
   events: number;
@@ -69,6 +71,7 @@ export class WatchFreshness {
         resource: resourceName(inf.resource),
         informer: inf.name,
         synced: inf.hasSynced(),
+        missing: inf.notFoundSince > 0,
         seconds: last > 0 ? Math.max(0, (now - last) / 1000) : Number.POSITIVE_INFINITY,
         events: inf.stats.events,
       };

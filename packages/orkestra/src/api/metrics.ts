@@ -11,7 +11,7 @@ export interface BoxView {
   readonly crd: string;
   queueStats(): { depth: number; adds: number; retries: number; rejected: number; longestRunningSeconds: number; unfinishedWorkSeconds: number };
   workers(): { size: number; busy: number };
-  health(): { status: string; healthy: boolean; consecutiveFails: number };
+  health(): { status: string; healthy: boolean; consecutiveFails: number; crdServed?: boolean };
 }
 
 export interface MetricsSource {
@@ -42,6 +42,7 @@ export class OrkestraMetrics {
   private readonly crdHealthy: Gauge<'crd'>;
   private readonly crdState: Gauge<'crd' | 'state'>;
   private readonly crdFailures: Gauge<'crd'>;
+  private readonly crdServed: Gauge<'crd'>;
   private readonly leader: Gauge;
   /** Last values of counters read from cumulative engine stats: counters only move forward. */
   private readonly seenCounts = new Map<string, number>();
@@ -66,6 +67,7 @@ export class OrkestraMetrics {
     this.crdHealthy = new Gauge({ name: 'orkestra_crd_healthy', help: '1 when the CRD is reconciling with fewer than failureThreshold consecutive failures.', labelNames: ['crd'], registers });
     this.crdState = new Gauge({ name: 'orkestra_crd_state', help: 'CRD health state (1 for the current one).', labelNames: ['crd', 'state'], registers });
     this.crdFailures = new Gauge({ name: 'orkestra_crd_consecutive_failures', help: 'Consecutive failed reconciles of the CRD.', labelNames: ['crd'], registers });
+    this.crdServed = new Gauge({ name: 'orkestra_crd_served', help: '1 when the API server serves the CRD; 0 while it is missing (not installed yet, or deleted).', labelNames: ['crd'], registers });
     this.leader = new Gauge({ name: 'orkestra_leader', help: '1 when this process holds the leader Lease (or runs without leader election).', registers });
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
@@ -118,6 +120,7 @@ export class OrkestraMetrics {
       const h = b.health();
       this.crdHealthy.set(l, h.healthy ? 1 : 0);
       this.crdFailures.set(l, h.consecutiveFails);
+      this.crdServed.set(l, h.crdServed === false ? 0 : 1);
       for (const s of STATES) this.crdState.set({ crd: b.crd, state: s }, h.status === s ? 1 : 0);
     }
     // Several informers may watch one resource (different namespaces or selectors): report the

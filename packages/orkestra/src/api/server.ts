@@ -147,7 +147,9 @@ function katalogView(ctx: ApiContext): Record<string, unknown> {
 function readyz(ctx: ApiContext, res: ServerResponse): void {
   const threshold = ctx.staleWatchThresholdSeconds;
   const watches = ctx.freshness.samples();
-  const stale = watches.filter((w) => !w.synced || w.seconds > threshold);
+  // A watch on a deleted CRD is not heard from either, but it is that CRD's health (503 on
+  // /katalog/{crd}/health) and not the process's readiness: like a CRD not served at start.
+  const stale = watches.filter((w) => !w.missing && (!w.synced || w.seconds > threshold));
   const reasons: string[] = [];
   if (ctx.shuttingDown()) reasons.push('shutting down');
   for (const w of stale) reasons.push(w.synced ? `watch ${w.informer} stale for ${Math.round(w.seconds)} s (threshold ${threshold} s)` : `watch ${w.informer} not synced`);
@@ -155,7 +157,9 @@ function readyz(ctx: ApiContext, res: ServerResponse): void {
     ready: reasons.length === 0,
     reasons,
     staleWatchThresholdSeconds: threshold,
-    watches: watches.map((w) => ({ informer: w.informer, synced: w.synced, freshnessSeconds: Number.isFinite(w.seconds) ? Math.round(w.seconds * 10) / 10 : null })),
+    /** CRDs whose box waits for the API server to serve them (they do not fail readiness). */
+    waiting: [...ctx.runtime.boxes.values()].filter((b) => b.healthSnapshot().status === 'waiting').map((b) => b.entry.name),
+    watches: watches.map((w) => ({ informer: w.informer, synced: w.synced, ...(w.missing ? { missing: true } : {}), freshnessSeconds: Number.isFinite(w.seconds) ? Math.round(w.seconds * 10) / 10 : null })),
   };
   send(res, reasons.length ? 503 : 200, body);
 }

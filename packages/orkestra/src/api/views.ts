@@ -37,6 +37,8 @@ export function healthView(box: OperatorBox): Record<string, unknown> {
     crd: box.entry.name,
     state: h.status,
     healthy: h.healthy,
+    crdServed: h.crdServed,
+    ...(h.crdMissingSince ? { crdMissingSince: h.crdMissingSince } : {}),
     consecutiveFails: h.consecutiveFails,
     failureThreshold: box.failureThreshold,
     totalReconciles: h.totalReconciles,

@@ -23,8 +23,12 @@ export type BoxState = 'pending' | 'waiting' | 'running' | 'stopped';
 export interface BoxHealth {
   state: BoxState;
   healthy: boolean;
-  /** `healthy`, `degraded` (≥ failureThreshold consecutive failures), `pending`, `waiting` (CRD not served yet). */
+  /** `healthy`, `degraded` (≥ failureThreshold consecutive failures), `pending`, `waiting` (CRD not served: not yet, or no longer). */
   status: 'healthy' | 'degraded' | 'pending' | 'waiting' | 'stopped';
+  /** False while the API server does not serve the CRD (at start, or after it was deleted). */
+  crdServed: boolean;
+  /** When the CRD disappeared under a prepared box. */
+  crdMissingSince?: string;
   consecutiveFails: number;
   totalReconciles: number;
   failedReconciles: number;
@@ -61,7 +65,7 @@ export class OperatorBox {
   readonly failureThreshold: number;
   readonly copies: CopyCaches;
   private readonly deps: BoxDeps;
-  private readonly health: Omit<BoxHealth, 'healthy' | 'status'> = { state: 'pending', consecutiveFails: 0, totalReconciles: 0, failedReconciles: 0 };
+  private readonly health: Omit<BoxHealth, 'healthy' | 'status' | 'crdServed'> = { state: 'pending', consecutiveFails: 0, totalReconciles: 0, failedReconciles: 0 };
 
   constructor(entry: CrdEntry, deps: BoxDeps) {
     this.entry = entry;
@@ -165,7 +169,15 @@ export class OperatorBox {
     const h = this.health;
     const degraded = h.consecutiveFails >= this.failureThreshold;
     const status = h.state === 'running' ? (degraded ? 'degraded' : 'healthy') : h.state;
-    return { ...h, healthy: h.state === 'running' && !degraded, status };
+    // A CRD deleted under a prepared box: the same `waiting` as a CRD not served at start (the
+    // informer retries and relists by itself; workers stay on for when it is back).
+    const gone = this.crInformer?.notFoundSince;
+    if (gone && h.state !== 'stopped') {
+      const err = this.crInformer?.lastError;
+      const why = err instanceof Error ? err.message : String(err);
+      return { ...h, healthy: false, status: 'waiting', crdServed: false, crdMissingSince: new Date(gone).toISOString(), lastError: `CRD ${this.crdName} is no longer served: ${why}` };
+    }
+    return { ...h, healthy: h.state === 'running' && !degraded, status, crdServed: h.state !== 'waiting' };
   }
 
   private recordOutcome(key: string, ok: boolean, ms: number, err: unknown): void {

@@ -28,6 +28,14 @@ export interface CacheView<T extends KubeObject = KubeObject> {
   /** Adds a handler; objects already cached are delivered to it as adds (`initial`). Returns the remover. */
   addEventHandler(h: EventHandler<T>): () => void;
   hasSynced(): boolean;
+  /**
+   * Since when (ms since the epoch) the cluster answers "no such resource" for this view — its
+   * CRD was deleted — and 0 while it is served. The view keeps its last contents, retries on its
+   * own and lists again once the resource is back. Views that cannot lose their resource omit it.
+   */
+  readonly notFoundSince?: number;
+  /** The last list or watch error, if any. */
+  readonly lastError?: unknown;
   waitForSync(timeoutMs?: number): Promise<void>;
   start(): void;
   stop(): Promise<void>;

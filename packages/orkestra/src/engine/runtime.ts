@@ -8,6 +8,7 @@ import type { Katalog } from '../katalog/model.ts';
 import { LABEL_CRD, LABEL_MANAGED_BY, LABEL_OWNER, LABEL_OWNER_NAMESPACE, MANAGED_BY_VALUE, labelValue } from './resources/index.ts';
 import { OperatorBox } from './operator-box.ts';
 import { KubeCluster } from './cluster/kube-cluster.ts';
+import { WatchLog } from './watch-log.ts';
 import type { ChildKind } from './children.ts';
 import type { Log } from './box-context.ts';
 import type { ReconcilerOptions } from './reconciler.ts';
@@ -63,12 +64,14 @@ export class Runtime {
       if (opts.cluster instanceof KubeCluster) this.kube = opts.cluster;
     } else {
       if (!opts.client) throw new TypeError('Runtime needs a cluster or a client');
+      const watchLog = new WatchLog(opts.log);
       this.kube = new KubeCluster(opts.client, {
         fieldManager: manager,
         identity: opts.identity ?? manager,
         terminating,
         watchTimeoutSeconds: opts.watchTimeoutSeconds,
-        onWatchError: (err, phase) => this.log.warn({ err: err instanceof Error ? err.message : String(err), phase }, 'watch error; retrying'),
+        onWatchError: (err, phase, retry) => watchLog.error(err, phase, retry),
+        onWatchRecovered: (info) => watchLog.recovered(info),
         onEventError: (err) => this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'event not recorded'),
       });
       this.cluster = this.kube;

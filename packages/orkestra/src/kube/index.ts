@@ -5,7 +5,7 @@ export { loadKubeConfig, inClusterAccess, parseKubeConfig, mergeKubeConfigs, res
 export { Transport, type RequestSample, type RequestObserver, type RequestSpec, type TransportOptions } from './transport.ts';
 export { RestMapper, UnknownResourceError } from './discovery.ts';
 export { KubeClient, type KubeClientOptions, type ListOptions, type WatchOptions, type DeleteOptions, type PatchType, type ResourceRef } from './client.ts';
-export { Informer, type EventHandler, type InformerOptions, type InformerScope, type InformerStats } from './informer.ts';
+export { Informer, type EventHandler, type InformerOptions, type InformerScope, type InformerStats, type RecoveryInfo, type RetryInfo } from './informer.ts';
 export { InformerFactory } from './factory.ts';
 export { Store, defaultIndexers, type Indexer } from './store.ts';
 export { Applier, type ApplyResult, type ApplierOptions, type ApplyTarget } from './apply.ts';

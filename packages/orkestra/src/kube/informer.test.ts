@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeClient } from './client.ts';
-import { Informer, type InformerOptions } from './informer.ts';
+import { Informer, type InformerOptions, type RecoveryInfo, type RetryInfo } from './informer.ts';
 import { RequestCounter } from './metrics.ts';
 import type { KubeObject, ResourceInfo } from './types.ts';
 
@@ -19,6 +19,9 @@ class FakeServer {
   watchScripts: WatchScript[] = [];
   openWatches = new Set<http.ServerResponse>();
   listQueries: URL[] = [];
+  watchQueries: URL[] = [];
+  /** Answer 404 for the resource, as the API server does once its CRD is deleted. */
+  missing = false;
   server = http.createServer((req, res) => this.handle(req, res));
 
   async start(): Promise<string> {
@@ -44,7 +47,15 @@ class FakeServer {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (this.missing) {
+      if (url.searchParams.get('watch') === 'true') this.watchQueries.push(url);
+      else this.listQueries.push(url);
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('404 page not found');
+      return;
+    }
     if (url.searchParams.get('watch') === 'true') {
+      this.watchQueries.push(url);
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.flushHeaders();
       this.openWatches.add(res);
@@ -192,6 +203,62 @@ test('a handler that throws does not break delivery to others', async () => {
   assert.deepEqual(errs, ['handler']);
   assert.deepEqual(log, []);
   await inf2.stop();
+  await informer.stop();
+  client.close();
+  await fake.close();
+});
+
+test('a resource that disappears (404): notFoundSince, slower growing steps, a relist when it is back, one recovery', async () => {
+  const retries: RetryInfo[] = [];
+  const recoveries: RecoveryInfo[] = [];
+  const { fake, informer, client, log } = await setup({
+    notFoundBackoff: { initialMs: 40, maxMs: 160, jitter: 0 },
+    onError: (_e, _phase, r) => r && retries.push(r),
+    onRecovered: (r) => recoveries.push(r),
+  });
+  fake.put('a');
+  fake.put('b');
+  informer.start();
+  await informer.waitForSync(5000);
+  await waitFor(() => fake.openWatches.size === 1, 'a watch');
+  assert.equal(informer.notFoundSince, 0);
+
+  // The CRD goes away while nobody watched: the server drops the watch and answers 404 from now on.
+  fake.missing = true;
+  const [lists0, watches0] = [fake.listQueries.length, fake.watchQueries.length];
+  fake.items.delete('b');
+  for (const w of fake.openWatches) w.destroy();
+  // (The dropped connection itself may count as one ordinary watch error first.)
+  const nf = (): RetryInfo[] => retries.filter((r) => r.notFound);
+  await waitFor(() => nf().length >= 4, 'four not-found retries');
+  assert.ok(informer.notFoundSince > 0);
+  assert.deepEqual(nf().slice(0, 4).map((r) => [r.attempt, r.retryInMs]), [[1, 40], [2, 80], [3, 160], [4, 160]], 'one step per attempt, doubling, capped');
+  assert.equal(nf()[0].resource, 'configmaps');
+  // After the first 404 the informer lists again instead of watching from a stale position.
+  assert.equal(fake.watchQueries.length - watches0, 1, 'one watch met the 404');
+  assert.ok(fake.listQueries.length - lists0 >= 3, `lists tried: ${fake.listQueries.length - lists0}`);
+  assert.equal(informer.size, 2, 'the cache keeps its last contents while the resource is gone');
+  assert.equal(recoveries.length, 0);
+
+  fake.missing = false;
+  await waitFor(() => recoveries.length === 1, 'the recovery');
+  assert.equal(informer.notFoundSince, 0);
+  assert.equal(recoveries[0].wasNotFound, true);
+  assert.ok(recoveries[0].downMs >= 40 + 80 + 160);
+  assert.equal(informer.stats.relists, 1);
+  assert.ok(log.includes('delete:b'), 'the relist emits what vanished meanwhile');
+  await waitFor(() => fake.openWatches.size === 1, 'a watch again');
+  const lastWatch = fake.watchQueries.at(-1)!;
+  assert.equal(lastWatch.searchParams.get('resourceVersion'), String(fake.rv), 'watching from the new list');
+  assert.equal(recoveries.length, 1, 'the watch opening after the relist is no second recovery');
+
+  // A second disappearance starts again at the first step.
+  const before = retries.length;
+  fake.missing = true;
+  for (const w of fake.openWatches) w.destroy();
+  await waitFor(() => retries.slice(before).some((r) => r.notFound), 'a retry after the second disappearance');
+  const again = retries.slice(before).find((r) => r.notFound)!;
+  assert.deepEqual([again.attempt, again.retryInMs], [1, 40]);
   await informer.stop();
   client.close();
   await fake.close();

@@ -4,15 +4,19 @@
 //  - watches ask for bookmarks, end after a jittered timeout and resume from the last
 //    resourceVersion; 410 Gone (HTTP or in-stream) means relist, and the relist emits the
 //    difference to the old cache as add/update/delete;
+//  - 404 NotFound for the resource itself (its CRD deleted, its API no longer served) marks the
+//    informer `notFoundSince`, forgets the resourceVersion (a re-created resource is a new
+//    collection: relist) and retries on a slower backoff of its own; the cache keeps its last
+//    contents until a list succeeds;
 //  - any other error reconnects after exponential backoff with jitter: it never gives up;
 //  - a watch that delivers nothing (no event, no bookmark) for `inactivityMs` is considered
 //    half-open and reopened;
 //  - cached objects carry no managedFields and are frozen.
 import { Backoff, delay, jittered, type BackoffOptions } from './backoff.ts';
 import type { KubeClient } from './client.ts';
-import { ApiError, isGone } from './errors.ts';
+import { ApiError, isGone, isNotFound } from './errors.ts';
 import { defaultIndexers, deepFreeze, Store, stripManagedFields, type Indexer } from './store.ts';
-import { objectKey, resourceName, type KubeObject, type ResourceInfo } from './types.ts';
+import { apiVersionOf, objectKey, resourceName, type KubeObject, type ResourceInfo } from './types.ts';
 
 export interface EventHandler<T extends KubeObject = KubeObject> {
   /** `initial`: the object was in the cache before the handler was added or came with the first list. */
@@ -37,9 +41,38 @@ export interface InformerOptions extends InformerScope {
   /** A watch with no event and no bookmark for this long is reopened from the last resourceVersion. */
   inactivityMs?: number;
   backoff?: BackoffOptions;
+  /**
+   * Retries while the resource is not found (404). Slower than `backoff`: a deleted CRD comes
+   * back when someone re-creates it, not in the next second. Default 1 s doubling to 30 s.
+   */
+  notFoundBackoff?: BackoffOptions;
   indexers?: Record<string, Indexer>;
-  /** Called for each error before the informer retries (it always retries). */
-  onError?: (err: unknown, phase: 'list' | 'watch' | 'handler') => void;
+  /** Called for each error before the informer retries (it always retries; `retry` says when). */
+  onError?: (err: unknown, phase: 'list' | 'watch' | 'handler', retry?: RetryInfo) => void;
+  /** Called once when a list or watch succeeds again after errors. */
+  onRecovered?: (info: RecoveryInfo) => void;
+}
+
+/** One failed attempt and the wait before the next: one step of a backoff. */
+export interface RetryInfo {
+  /** The informer's description (resource, namespace, selector). */
+  informer: string;
+  /** "things.example.com" */
+  resource: string;
+  /** 1 for the first failure of a streak; steps of the not-found and of the general backoff are counted apart. */
+  attempt: number;
+  retryInMs: number;
+  /** The API server answered 404 for the resource itself. */
+  notFound: boolean;
+}
+
+export interface RecoveryInfo {
+  informer: string;
+  resource: string;
+  /** How long the informer could not list or watch. */
+  downMs: number;
+  /** The streak ended a 404 (the resource is served again). */
+  wasNotFound: boolean;
 }
 
 export interface InformerStats {
@@ -69,6 +102,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Time (ms since epoch) of the last list, event or bookmark: the basis of a freshness metric. */
   lastActivityAt = 0;
   lastError: unknown;
+  /** Time (ms since epoch) since when the API server answers 404 for the resource; 0 while it is served. */
+  notFoundSince = 0;
   /** The resourceVersion the next watch resumes from ("" = relist). */
   resourceVersion = '';
 
@@ -77,6 +112,9 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly handlers = new Set<EventHandler<T>>();
   private readonly opts: Required<Pick<InformerOptions, 'pageSize' | 'resyncMs' | 'watchTimeoutSeconds' | 'inactivityMs'>> & InformerOptions;
   private readonly backoff: Backoff;
+  private readonly notFoundBackoff: Backoff;
+  /** Start of the current streak of failed lists/watches (0: none). */
+  private failingSince = 0;
   private synced = false;
   private syncWaiters: (() => void)[] = [];
   private running?: Promise<void>;
@@ -90,6 +128,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.scope = { namespace: opts.namespace, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
     this.opts = { pageSize: 500, resyncMs: 0, watchTimeoutSeconds: 300, inactivityMs: 180_000, ...opts };
     this.backoff = new Backoff({ initialMs: 500, maxMs: 8_000, jitter: 0.3, ...opts.backoff });
+    this.notFoundBackoff = new Backoff({ initialMs: 1_000, maxMs: 30_000, jitter: 0.2, ...opts.notFoundBackoff });
     this.store = new Store<T>(opts.indexers ?? defaultIndexers);
   }
 
@@ -181,8 +220,19 @@ export class Informer<T extends KubeObject = KubeObject> {
           continue;
         }
         this.stats.errors++;
-        this.report(e, this.resourceVersion ? 'watch' : 'list');
-        await delay(this.backoff.next(), stop);
+        const phase = this.resourceVersion ? 'watch' : 'list';
+        this.failingSince ||= Date.now();
+        const notFound = isNotFound(e);
+        if (notFound && !this.notFoundSince) {
+          this.notFoundSince = Date.now();
+          this.resourceVersion = '';
+          // Discovery still maps the kind to the old resource; writers must ask the server again.
+          this.client.mapper.invalidate(apiVersionOf(this.resource));
+        }
+        const b = notFound ? this.notFoundBackoff : this.backoff;
+        const wait = b.next();
+        this.report(e, phase, { informer: this.name, resource: resourceName(this.resource), attempt: b.attempts, retryInMs: Math.round(wait), notFound });
+        await delay(wait, stop);
       }
     }
   }
@@ -240,6 +290,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.resourceVersion = rv;
     this.lastActivityAt = Date.now();
     this.backoff.reset();
+    this.recovered();
     if (!this.synced) {
       this.synced = true;
       for (const w of this.syncWaiters.splice(0)) w();
@@ -274,6 +325,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         signal: ac.signal,
       });
       this.stats.watches++;
+      this.recovered();
       try {
         for await (const raw of stream) {
           const ev = raw as WatchEvent;
@@ -325,6 +377,20 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (rv) this.resourceVersion = rv;
   }
 
+  /** A list or watch went through: ends a streak of failures. */
+  private recovered(): void {
+    if (!this.failingSince) return;
+    const info: RecoveryInfo = { informer: this.name, resource: resourceName(this.resource), downMs: Date.now() - this.failingSince, wasNotFound: this.notFoundSince > 0 };
+    this.failingSince = 0;
+    this.notFoundSince = 0;
+    this.notFoundBackoff.reset();
+    try {
+      this.opts.onRecovered?.(info);
+    } catch {
+      // As with onError: a failing hook must not stop the informer.
+    }
+  }
+
   private prepare(obj: T): T {
     obj.apiVersion ??= this.resource.group ? `${this.resource.group}/${this.resource.version}` : this.resource.version;
     obj.kind ??= this.resource.kind;
@@ -354,9 +420,9 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
-  private report(e: unknown, phase: 'list' | 'watch' | 'handler'): void {
+  private report(e: unknown, phase: 'list' | 'watch' | 'handler', retry?: RetryInfo): void {
     try {
-      this.opts.onError?.(e, phase);
+      this.opts.onError?.(e, phase, retry);
     } catch {
       // The error hook itself failing must not stop the informer.
     }

@@ -1,6 +1,6 @@
 // The engine's ports over the real API server: discovery and shared informers for reads, the
 // applier-backed writer for writes, the aggregating event recorder for Events.
-import { EventRecorder, InformerFactory, type GroupVersionKind, type InformerScope, type KubeClient, type ResourceInfo, type TerminatingNamespaces } from '../../kube/index.ts';
+import { EventRecorder, InformerFactory, type GroupVersionKind, type InformerScope, type KubeClient, type RecoveryInfo, type ResourceInfo, type RetryInfo, type TerminatingNamespaces } from '../../kube/index.ts';
 import type { CacheOptions, CacheView, Cluster, ClusterReader, ClusterWriter, EventSink } from '../ports.ts';
 import { ApiWriter } from './writer.ts';
 
@@ -12,7 +12,10 @@ export interface KubeClusterOptions {
   watchTimeoutSeconds?: number;
   /** Namespaces being deleted (shared with the engine, so the recorder stops writing events there). */
   terminating: TerminatingNamespaces;
-  onWatchError?(err: unknown, phase: string): void;
+  /** Each failed list/watch; `retry` says which informer and when it tries again. */
+  onWatchError?(err: unknown, phase: string, retry?: RetryInfo): void;
+  /** A list/watch works again after errors. */
+  onWatchRecovered?(info: RecoveryInfo): void;
   onEventError?(err: unknown): void;
 }
 
@@ -28,7 +31,8 @@ export class KubeCluster implements Cluster {
     this.client = client;
     this.factory = new InformerFactory(client, {
       ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
-      onError: (err, phase) => opts.onWatchError?.(err, phase),
+      onError: (err, phase, retry) => opts.onWatchError?.(err, phase, retry),
+      onRecovered: (info) => opts.onWatchRecovered?.(info),
     });
     this.recorder = new EventRecorder(client, {
       terminating: opts.terminating,
