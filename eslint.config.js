@@ -19,6 +19,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['packages/orkestra/src/rules/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)(engine|cli|api|kube)/', message: 'rules are pure: shared by the reconcile stages and the admission webhooks, they never import the engine, the CLI, the HTTP API or Kubernetes I/O' }] }],
+    },
+  },
+  {
     files: ['packages/orkestra/src/{kube,template,conditions,katalog}/**/*.ts'],
     // A test may drive an outer layer end to end (the validate command over the loader).
     ignores: ['**/*.test.ts'],

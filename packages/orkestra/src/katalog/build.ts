@@ -3,8 +3,9 @@
 // writing it in two places at once is an error (which one would win is not obvious to a reader).
 import type {
   ApiTypes, Autoscale, ConversionSpec, CrdEntry, CrossDecl, Hook, HookName, MutationSpec, NormalizeSpec,
-  OperatorBox, StatusField, StatusFieldType, StatusSpec, ValidationRule, ValidationSpec,
+  OperatorBox, RuleValueType, StatusField, StatusFieldType, StatusSpec, ValidationRule, ValidationSpec,
 } from './model.ts';
+import { formatPath } from './diagnostics.ts';
 import { DEFAULT_WORKERS } from './model.ts';
 import { buildCondition, buildGate } from './conditions.ts';
 import { asBool, asList, asObj, asStr, isObj, toStringMap, toValue, toValueMap } from './context.ts';
@@ -220,20 +221,31 @@ function rulesOf(raw: unknown, path: Path): { list: unknown[]; listPath: Path; o
   return { list: asList(obj.rules), listPath: [...path, 'rules'], obj };
 }
 
+const VALUE_TYPES: readonly RuleValueType[] = ['string', 'int', 'integer', 'float', 'number', 'bool', 'boolean'];
+
+/** The schema has checked the spelling already. */
+function asValueType(v: unknown): RuleValueType | undefined {
+  return VALUE_TYPES.find((t) => t === v);
+}
+
 function buildValidation(raw: unknown, path: Path, ctx: BuildContext): ValidationSpec {
   const { list, listPath, obj } = rulesOf(raw, path);
   const rules: ValidationRule[] = list.flatMap((r, i) => {
     if (!isObj(r)) return [];
     const p = [...listPath, i];
     const rule: ValidationRule = {
+      path: formatPath(p),
       field: asStr(r.field) ?? '',
       condition: buildCondition(r, p, ctx, 'validation'),
-      message: asStr(r.message) ?? '',
       action: r.action === 'warn' ? 'warn' : 'deny',
       ...buildGate(r, p, ctx),
       atReconcile: asObj(r.fires).reconcile !== false,
       source: ctx.at(p),
     };
+    const message = asStr(r.message);
+    if (message !== undefined) rule.message = message;
+    const valueType = asValueType(r.valueType);
+    if (valueType !== undefined) rule.valueType = valueType;
     const link = asStr(r.link);
     if (link !== undefined) rule.link = link;
     return [rule];
@@ -256,15 +268,20 @@ function buildMutation(raw: unknown, path: Path, ctx: BuildContext): MutationSpe
       const p = [...listPath, i];
       if (r.default !== undefined && r.override !== undefined) ctx.error([...p, 'override'], 'a mutation rule sets `default` or `override`, not both', 'conflict', true);
       if (r.default === undefined && r.override === undefined) ctx.error(p, 'a mutation rule needs `default:` or `override:`', 'missing-field');
+      const field = asStr(r.field) ?? '';
+      // The field names where the value is written (and, at admission, a JSONPatch path): a
+      // template there would let one rule write anywhere.
+      if (field.includes('{{')) ctx.error([...p, 'field'], 'a mutation `field` is a dot path (`spec.replicas`), not a template', 'invalid-value');
       const rule: MutationSpec['rules'][number] = {
-        field: asStr(r.field) ?? '',
+        path: formatPath(p),
+        field,
         ...buildGate(r, p, ctx),
         atReconcile: asObj(r.fires).reconcile !== false,
         source: ctx.at(p),
       };
       if (r.default !== undefined) rule.default = toValue(r.default);
       if (r.override !== undefined) rule.override = toValue(r.override);
-      const valueType = asStr(r.valueType);
+      const valueType = asValueType(r.valueType);
       if (valueType !== undefined) rule.valueType = valueType;
       return [rule];
     }),
@@ -278,7 +295,7 @@ function buildMutation(raw: unknown, path: Path, ctx: BuildContext): MutationSpe
 function buildNormalize(raw: unknown, path: Path, ctx: BuildContext): NormalizeSpec {
   return {
     fields: Object.entries(asObj(asObj(raw).spec)).map(([p, template]) => ({
-      path: p, template: toValue(template), source: ctx.at([...path, 'spec', p]),
+      path: p, template: toValue(template), at: formatPath([...path, 'spec', p]), source: ctx.at([...path, 'spec', p]),
     })),
   };
 }

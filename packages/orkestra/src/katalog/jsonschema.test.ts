@@ -28,6 +28,7 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'missing-apitypes.yaml': 'apiTypes-or-crdFile rule',
   'missing-env-required-provider.yaml': 'environment',
   'mutation-default-and-override.yaml': 'exclusive keys (loader rule)',
+  'mutation-field-template.yaml': 'a template in a string field (loader rule)',
   'operator-needs-value.yaml': 'operator-dependent value',
   'provider-declaration-two-keys.yaml': 'one key per provider declaration',
   'template-bad-pipeline.yaml': 'template syntax',

@@ -305,11 +305,19 @@ export interface ValidationSpec {
   include?: string;
 }
 
+/** `valueType:` of a rule: how the field's value (and the rule's value) are read. */
+export type RuleValueType = 'string' | 'int' | 'integer' | 'float' | 'number' | 'bool' | 'boolean';
+
 export interface ValidationRule {
+  /** Field path of the rule (`spec.crds.website.validation.rules[0]`). */
+  path: string;
+  /** A dot path into the CR, or a `{{ template }}` whose result is the value checked. */
   field: string;
   /** Operator resolved with the validation precedence (§12.1: bare value ⇒ exists). */
   condition: Condition;
-  message: string;
+  /** May be a template; absent: the rules module generates one naming the field and the rule. */
+  message?: string;
+  valueType?: RuleValueType;
   /** Default deny. */
   action: 'deny' | 'warn';
   when: Condition[];
@@ -329,11 +337,14 @@ export interface MutationSpec {
 }
 
 export interface MutationRule {
+  /** Field path of the rule (`spec.crds.website.mutation.rules[0]`). */
+  path: string;
+  /** A dot path into the CR (`spec.replicas`); never a template. */
   field: string;
   /** Exactly one of default/override is set. */
   default?: Value;
   override?: Value;
-  valueType?: string;
+  valueType?: RuleValueType;
   when: Condition[];
   or: Condition[];
   atReconcile: boolean;
@@ -342,7 +353,16 @@ export interface MutationRule {
 
 export interface NormalizeSpec {
   /** `spec: {"dot.path": template}` in declaration order; paths relative to `.spec`. */
-  fields: { path: string; template: Value; source: SourcePos }[];
+  fields: NormalizeField[];
+}
+
+export interface NormalizeField {
+  /** Relative to `.spec` (`resources.requests.cpu`, `containers.0.image`). */
+  path: string;
+  template: Value;
+  /** Field path of the entry (`spec.crds.cronjob.normalize.spec.schedule`). */
+  at: string;
+  source: SourcePos;
 }
 
 export interface ConversionSpec {

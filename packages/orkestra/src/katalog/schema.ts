@@ -432,36 +432,36 @@ export const operatorBoxSchema = z.strictObject({
 });
 
 // ── admission: validation, mutation, normalize, conversion ───────────────────────────────────
-const validationRule = z.strictObject({
+const valueType = z.enum(['string', 'int', 'integer', 'float', 'number', 'bool', 'boolean']);
+// `message` may be left out: the rules module then says which field failed which rule.
+export const validationRuleSchema = z.strictObject({
   ...optionalShape(conditionShape),
   field: str,
-  message: str,
+  message: str.optional(),
   action: z.enum(['deny', 'warn']).optional(),
-  valueType: str.optional(),
+  valueType: valueType.optional(),
   fires: z.strictObject({ reconcile: bool.optional() }).optional(),
   link: str.optional(),
   ...gate,
 });
-const validationSchema = z.union([
-  z.array(validationRule),
-  z.strictObject({ include: str.optional(), external: externalCalls.optional(), rules: z.array(validationRule).optional() }),
-], { error: 'expected `rules:` (or a list of rules)' });
-const mutationRule = z.strictObject({
+export const validationBlockSchema = z.strictObject({
+  include: str.optional(), external: externalCalls.optional(), rules: z.array(validationRuleSchema).optional(),
+});
+const validationSchema = z.union([z.array(validationRuleSchema), validationBlockSchema], { error: 'expected `rules:` (or a list of rules)' });
+export const mutationRuleSchema = z.strictObject({
   field: str,
   default: z.unknown().optional(),
   override: z.unknown().optional(),
-  valueType: z.enum(['string', 'int', 'integer', 'float', 'number', 'bool', 'boolean']).optional(),
+  valueType: valueType.optional(),
   fires: z.strictObject({ reconcile: bool.optional() }).optional(),
   ...gate,
 });
-const mutationSchema = z.union([
-  z.array(mutationRule),
-  z.strictObject({
-    include: str.optional(), external: externalCalls.optional(), rules: z.array(mutationRule).optional(),
-    mutateFirst: bool.optional(),
-  }),
-], { error: 'expected `rules:` (or a list of rules)' });
-const normalizeSchema = z.strictObject({ spec: z.record(z.string(), z.unknown()) });
+export const mutationBlockSchema = z.strictObject({
+  include: str.optional(), external: externalCalls.optional(), rules: z.array(mutationRuleSchema).optional(),
+  mutateFirst: bool.optional(),
+});
+const mutationSchema = z.union([z.array(mutationRuleSchema), mutationBlockSchema], { error: 'expected `rules:` (or a list of rules)' });
+export const normalizeSchema = z.strictObject({ spec: z.record(z.string(), z.unknown()) });
 const conversionSchema = z.strictObject({
   storageVersion: str.optional(),
   paths: z.array(z.strictObject({ from: str, to: str, spec: anyMap.optional(), metadata: anyMap.optional() })).optional(),
