@@ -50,6 +50,13 @@ export function healthView(box: OperatorBox): Record<string, unknown> {
   };
 }
 
+/** The messages of the CR's `warn` validation rules that do not hold (engine/pipeline/status.ts). */
+export function warningOf(cr: KubeObject): string | undefined {
+  const conds = (cr.status as { conditions?: Cond[] } | undefined)?.conditions;
+  const w = Array.isArray(conds) ? conds.find((c) => c?.type === 'ValidationWarning' && c.status === 'True') : undefined;
+  return w?.message || undefined;
+}
+
 export function crSummary(cr: KubeObject): Record<string, unknown> {
   const r = readyOf(cr);
   const created = cr.metadata?.creationTimestamp ? Date.parse(cr.metadata.creationTimestamp) : undefined;
@@ -59,6 +66,7 @@ export function crSummary(cr: KubeObject): Record<string, unknown> {
     ready: r?.status ?? 'Unknown',
     reason: r?.reason,
     message: r?.message || undefined,
+    warnings: warningOf(cr),
     phase: (cr.status as { phase?: unknown } | undefined)?.phase,
     generation: cr.metadata?.generation,
     observedGeneration: (cr.status as { observedGeneration?: number } | undefined)?.observedGeneration,

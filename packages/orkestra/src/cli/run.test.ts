@@ -21,15 +21,14 @@ spec:
   crds:
     website:
       apiTypes: {group: demo.orkestra.io, version: v1, kind: Website, plural: websites}
-      validation:
-        rules: [{field: spec.image, prefix: "myorg/", message: "images come from myorg/"}]
+      webhooks: {validation: true}
       operatorBox:
         onCreate:
           deployments: [{name: web, image: "{{ .spec.image }}"}]
 `);
   // No kubeconfig exists at this path: the refusal must come before any cluster access.
   await assert.rejects(startOperator({ katalog: file, kubeconfig: join(dir, 'absent'), logger: quiet }), (err: Error) => {
-    assert.match(err.message, new RegExp(`${file.replaceAll('.', '\\.')}:8:7: error: not supported yet: spec\\.crds\\.website\\.validation`));
+    assert.match(err.message, new RegExp(`${file.replaceAll('.', '\\.')}:8:7: error: not supported yet: spec\\.crds\\.website\\.webhooks`));
     return true;
   });
 });

@@ -82,3 +82,36 @@ test('--output json has the operations per cycle', async () => {
   const [one] = JSON.parse(r.stdout) as { cycles: { operations: { verb: string; resource: string }[] }[] }[];
   assert.deepEqual(one!.cycles[0]!.operations.map((o) => `${o.verb} ${o.resource}`), ['patch websites', 'create deployments', 'create services', 'status websites']);
 });
+
+test('ork simulate runs the validation and mutation rules: the seed README Website is denied until its image is fixed', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ork-sim-'));
+  await writeFile(join(dir, 'katalog.yaml'), `apiVersion: orkestra.orkspace.io/v1
+kind: Katalog
+metadata: {name: rules}
+spec:
+  crds:
+    website:
+      apiTypes: {group: demo.orkestra.io, version: v1alpha1, kind: Website, plural: websites}
+      validation:
+        rules:
+          - {field: spec.image, prefix: "myorg/", message: "images must come from the internal registry", action: deny}
+      mutation:
+        mutateFirst: true
+        rules: [{field: spec.replicas, default: "2"}]
+      operatorBox:
+        onCreate:
+          deployments: [{name: "{{ .metadata.name }}", image: "{{ .spec.image }}", replicas: "{{ .spec.replicas }}"}]
+`);
+  const cr = (image: string) => `apiVersion: demo.orkestra.io/v1alpha1\nkind: Website\nmetadata: {name: site, namespace: default}\nspec: {image: "${image}"}\n`;
+  await writeFile(join(dir, 'bad.yaml'), cr('nginx:1.27'));
+  await writeFile(join(dir, 'good.yaml'), cr('myorg/nginx:1.27'));
+  const bad = await runSimulate({ katalog: join(dir, 'katalog.yaml'), cr: [join(dir, 'bad.yaml')], cycles: 2 });
+  assert.equal(bad.exitCode, 0, bad.stderr);
+  assert.match(bad.stdout, /Ready=False \(ValidationFailed\)/);
+  assert.match(bad.stdout, /! default\/site: ValidationFailed: images must come from the internal registry/);
+  assert.match(bad.stdout, /event Warning WebsiteReconcileError default\/site: images must come from the internal registry/);
+  assert.doesNotMatch(bad.stdout, /deployments/);
+  const good = await runSimulate({ katalog: join(dir, 'katalog.yaml'), cr: [join(dir, 'good.yaml')], cycles: 2 });
+  assert.match(good.stdout, /\+ create deployments default\/site/);
+  assert.match(good.stdout, /Ready=True/);
+});

@@ -17,6 +17,11 @@ export type IssueReason =
   | 'Rejected'
   /** The Secret or ConfigMap a copy declaration reads does not exist. */
   | 'SourceNotFound'
+  /**
+   * A `validation` rule with `action: deny` does not hold (or cannot be evaluated): nothing is
+   * written for the CR until it, or the Katalog, is edited.
+   */
+  | 'ValidationFailed'
   /** Anything else: the API server, the network, a conflict. Retried with backoff. */
   | 'ReconcileError';
 

@@ -2,12 +2,17 @@
 // the caches and decide (intents, status); only the executor writes, and it sends nothing for what
 // already matches, so a converged CR costs no request at all.
 //
-//   finalizer → inputs (children, cross) → copy caches → resources (onCreate, onReconcile)
-//             → execute → status (+ Ready, errors) → write status → events
-//   deletion:   inputs → copy caches → deletion (onDelete Jobs, then every child) → execute
+//   finalizer → normalize → mutate ⇄ validate (mutation.mutateFirst) → inputs (children, cross)
+//             → copy caches → resources (onCreate, onReconcile) → execute
+//             → status (+ Ready, ValidationWarning, errors) → write status → events
+//   A `deny` rule, or a rule that cannot be applied, plans no child at all: status and events only.
+//   deletion:   (no rules: a CR is always deletable) inputs → copy caches → deletion (onDelete Jobs, then every child) → execute
 //             → remove finalizer
 import { TERMINATING_MARK_MS, isConflict, isNotFound, objectKey, terminatingNamespaces, type KubeObject } from '../kube/index.ts';
 import { openScope, type ReconcileScope } from './scope.ts';
+import { applyNormalize } from './pipeline/normalize.ts';
+import { applyMutation, mutatesFirst } from './pipeline/mutate.ts';
+import { applyValidation } from './pipeline/validate.ts';
 import { gatherInputs } from './pipeline/inputs.ts';
 import { openCopyCaches } from './pipeline/copies.ts';
 import { planResources } from './pipeline/resources.ts';
@@ -27,6 +32,8 @@ export interface LastReconcile {
   /** One line (the issues' messages); kept for readers of the API that want a string. */
   error?: string;
   issues: ReconcileIssue[];
+  /** Messages of the `warn` validation rules that did not hold (the ValidationWarning condition). */
+  warnings: string[];
   /** True when only an edit of the CR or the Katalog can fix it (not retried with backoff). */
   terminal?: boolean;
   changes: ChildChange[];
@@ -104,6 +111,14 @@ export class Reconciler {
     if (waitMs > 0) return { requeueAfterMs: waitMs };
 
     await addFinalizer(scope);
+    applyNormalize(scope);
+    if (mutatesFirst(scope)) {
+      applyMutation(scope);
+      applyValidation(scope);
+    } else {
+      applyValidation(scope);
+      applyMutation(scope);
+    }
     gatherInputs(scope);
     await openCopyCaches(scope);
     if (scope.haltAt === undefined) planResources(scope);
@@ -155,7 +170,7 @@ export class Reconciler {
     const terminal = allTerminal(issues);
     const at = new Date(this.box.clock.now()).toISOString();
     this.last.set(scope.key, {
-      at, ok: issues.length === 0, issues: [...issues], changes: [...scope.changes], durationMs: this.box.clock.now() - t0,
+      at, ok: issues.length === 0, issues: [...issues], warnings: [...scope.warnings], changes: [...scope.changes], durationMs: this.box.clock.now() - t0,
       ...(issues.length > 0 ? { error: summary(issues), terminal } : {}),
     });
     emitOutcome(scope, this.lastTerminal, terminal);

@@ -14,6 +14,13 @@ export interface ReconcileScope {
   readonly key: string;
   /** The CR as this reconcile knows it (the finalizer patch's answer replaces the cached one). */
   cr: KubeObject;
+  /**
+   * The CR the templates see: `cr` after `normalize` and `mutation` (pipeline/subject.ts). Those
+   * rules change this copy only — never the stored CR; undefined while no rule changed anything.
+   */
+  subject?: KubeObject;
+  /** Messages of the `validation` rules with `action: warn` that do not hold. */
+  readonly warnings: string[];
   /** The clock's time when the reconcile began: every stage sees the same instant. */
   readonly now: Date;
   /** Aborted when the worker is told to stop (shutdown, pool shrink). */
@@ -53,7 +60,7 @@ export function openScope(box: BoxContext, key: string, cr: KubeObject, signal: 
   const renderer = new Renderer({}, { seed: cr.metadata?.uid ?? box.describe(cr), context: box.describe(cr) });
   return {
     box, key, cr, now: new Date(box.clock.now()), signal, owner: ownerLabels(box.crdName, cr), build, renderer,
-    intents: [], changes: [], observed: [], issues: [],
+    intents: [], changes: [], observed: [], issues: [], warnings: [],
   };
 }
 

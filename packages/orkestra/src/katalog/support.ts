@@ -12,7 +12,8 @@ import type { z } from 'zod';
 import { CONDITION_SHORTHANDS } from '../conditions/operators.ts';
 import {
   RESOURCE_KIND_ALIASES, RESOURCE_SCHEMAS, conditionSchema, crdEntrySchema, crdListEntrySchema, crossSchema,
-  hookSchema, katalogSchema, operatorBoxSchema, reconcileBlockSchema, statusSchema,
+  hookSchema, katalogSchema, mutationBlockSchema, mutationRuleSchema, normalizeSchema, operatorBoxSchema,
+  reconcileBlockSchema, statusSchema, validationBlockSchema, validationRuleSchema,
 } from './schema.ts';
 import type { ResourceKey } from './schema.ts';
 
@@ -228,6 +229,26 @@ const cross: Section = {
   strategy: later('cross strategy'), source: later('cross over HTTP (source:)'),
 };
 
+// ── validation, mutation, normalize (rules/, enforced at reconcile) ─────────────────────────────
+const RULES = use('rules/ (engine/pipeline/normalize.ts, mutate.ts, validate.ts)');
+const VALIDATE = use('rules/validate.ts');
+const MUTATE = use('rules/mutate.ts');
+const NO_INCLUDE = later('`include:` files (the loader does not read them yet): write the rules inline');
+const NO_EXTERNAL = later('external calls (.external)');
+const validation: Section = { rules: VALIDATE, include: NO_INCLUDE, external: NO_EXTERNAL };
+const validationRule: Section = {
+  ...each(['field', 'value', 'negate', 'message', 'action', 'valueType', 'link', 'when', 'or', 'anyOf', 'fires', 'fires.reconcile'], VALIDATE),
+  ...each(CONDITION_SHORTHANDS.map(([k]) => k), VALIDATE),
+  // Without a lookup of the other CRs `unique` could only pass: refused rather than always allowed.
+  operator: use('rules/validate.ts', { accepts: { test: (v) => v !== 'unique', refused: 'the `unique` operator (it needs a lookup of the other CRs)' } }),
+  ...each(['time', 'dayOfWeek', 'cron', 'duration'], later('time-based validation rules')),
+  notify: later('notifications'),
+  source: later('conditions on remote sources'),
+};
+const mutation: Section = { rules: MUTATE, mutateFirst: use('engine/reconciler.ts (mutation before or after validation)'), include: NO_INCLUDE, external: NO_EXTERNAL };
+const mutationRule: Section = each(['field', 'default', 'override', 'valueType', 'when', 'or', 'anyOf', 'fires', 'fires.reconcile'], MUTATE);
+const normalize: Section = { spec: use('rules/normalize.ts') };
+
 // ── CRD entry and top level ───────────────────────────────────────────────────────────────────
 const crd: Section = {
   name: use('engine/runtime.ts (the OperatorBox name)'),
@@ -243,12 +264,14 @@ const crd: Section = {
   dependsOn: later('dependency ordering'), enrich: later(), enrichAll: later('enrichment'),
   labels: later(), labelSelector: later('informer selectors'), fieldSelector: later('informer selectors'),
   endpoints: later(), restrictedNamespaces: later('namespace guards'), allowedNamespaces: later('namespace guards'),
-  validation: later('validation rules (admission and reconcile)'),
-  mutation: later('mutation rules'),
-  normalize: later(),
+  // Enforced at reconcile (engine/pipeline/normalize.ts, mutate.ts, validate.ts); the admission
+  // webhooks that will run the same rules/ module are not built yet.
+  validation: RULES, mutation: RULES, normalize: RULES,
   conversion: later('conversion webhooks'),
-  webhooks: later(),
-  admission: later('admission (validation, mutation, conversion, webhooks)'),
+  webhooks: later('admission webhooks'),
+  admission: use('katalog/build.ts (Era C spelling of validation, mutation, normalize)'),
+  'admission.validation': RULES, 'admission.mutation': RULES, 'admission.normalize': RULES,
+  'admission.conversion': later('conversion webhooks'), 'admission.webhooks': later('admission webhooks'),
   serve: later('serve (Control Center forms)'),
   deletionProtection: later('deletion protection'),
   imports: later('motifs / imports'),
@@ -276,6 +299,7 @@ const katalog: Section = {
 
 export const SUPPORT: Readonly<Record<string, Section>> = {
   katalog, crd, operatorBox, reconcile, hook, onDelete, status, cross, condition,
+  validation, validationRule, mutation, mutationRule, normalize,
   ...Object.fromEntries(Object.entries(RESOURCES).map(([k, s]) => [`resource:${k}`, s])),
 };
 
@@ -283,6 +307,8 @@ const SECTIONS = new Map<z.ZodType, string>([
   [katalogSchema, 'katalog'], [crdEntrySchema, 'crd'], [crdListEntrySchema, 'crd'], [operatorBoxSchema, 'operatorBox'],
   [reconcileBlockSchema, 'reconcile'], [hookSchema, 'hook'], [statusSchema, 'status'], [crossSchema, 'cross'],
   [conditionSchema, 'condition'],
+  [validationBlockSchema, 'validation'], [validationRuleSchema, 'validationRule'],
+  [mutationBlockSchema, 'mutation'], [mutationRuleSchema, 'mutationRule'], [normalizeSchema, 'normalize'],
   ...Object.entries(RESOURCE_SCHEMAS).map(([k, s]) => [s, `resource:${k}`] as [z.ZodType, string]),
 ]);
 

@@ -18,10 +18,10 @@ test('validate: a valid Katalog exits 0 with a summary (no providers line: none 
 });
 
 test('validate: a key without a runtime consumer exits 1 with `not supported yet` at its line:col; providers are never listed', async () => {
-  const deny = await validateKatalog(testdata + 'valid/readme-validation-mutation.yaml', { cwd: testdata });
+  const deny = await validateKatalog(testdata + 'valid/readme-conversion-normalize.yaml', { cwd: testdata });
   assert.equal(deny.exitCode, 1);
   assert.equal(deny.stdout, '');
-  assert.match(deny.stderr, /^valid\/readme-validation-mutation\.yaml:14:7: error: not supported yet: spec\.crds\.website\.validation .*\(at spec\.crds\.website\.validation\)$/m);
+  assert.match(deny.stderr, /^valid\/readme-conversion-normalize\.yaml:\d+:7: error: not supported yet: spec\.crds\.backup\.conversion .*\(at spec\.crds\.backup\.conversion\)$/m);
   assert.match(deny.stderr, /^2 errors$/m);
   const providers = await validateKatalog(testdata + 'valid/all-kinds.yaml', { cwd: testdata });
   assert.equal(providers.exitCode, 1);

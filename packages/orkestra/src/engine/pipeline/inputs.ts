@@ -9,7 +9,8 @@ import { readCross } from './cross.ts';
 
 export function gatherInputs(scope: ReconcileScope): void {
   const r = scope.renderer;
-  r.data = buildData(scope.box, scope.cr, readChildren(scope), {});
+  // The CR as normalize and mutation left it (pipeline/subject.ts): what templates see.
+  r.data = buildData(scope.box, scope.subject ?? scope.cr, readChildren(scope), {});
   scope.build.workloads = workloadNames(scope);
   try {
     r.data = { ...r.data, cross: readCross(scope.box, scope.cr, r) };

@@ -1,6 +1,7 @@
 // Stage "status": the declared `status.fields` (templated, gated by `when:`, later entries for
 // the same path win, cast by `type`) plus the automatic Ready condition, observedGeneration and
-// the reconcile's problems as a list (`status.errors`, each with the Katalog field it comes from).
+// the reconcile's problems as a list (`status.errors`, each with the Katalog field it comes from),
+// and the ValidationWarning condition of `warn` validation rules.
 // The executor merges the result into the live status and sends nothing when it matches.
 //
 // observedGeneration on a CRD without the status subresource: there, status is part of the object
@@ -116,6 +117,25 @@ export function desiredStatus(cr: KubeObject, spec: StatusSpec, fields: Record<s
   return out;
 }
 
+export const VALIDATION_WARNING = 'ValidationWarning';
+
+/**
+ * The ValidationWarning condition: True with the messages of the `warn` rules that do not hold,
+ * removed when they all hold (a condition that says "no warnings" would only be noise).
+ */
+export function withWarnings(conditions: unknown, cr: KubeObject, warnings: readonly string[], now: Date, withGeneration: boolean): unknown {
+  if (!Array.isArray(conditions)) return conditions;
+  const rest = conditions.filter((c: { type?: string }) => c?.type !== VALIDATION_WARNING);
+  if (warnings.length === 0) return rest;
+  const prev = conditions.find((c: { type?: string }) => c?.type === VALIDATION_WARNING) as { status?: string; lastTransitionTime?: string } | undefined;
+  const cond: Record<string, unknown> = {
+    type: VALIDATION_WARNING, status: 'True', reason: VALIDATION_WARNING, message: warnings.join('; '),
+    lastTransitionTime: prev?.status === 'True' && prev.lastTransitionTime ? prev.lastTransitionTime : now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
+  if (withGeneration && cr.metadata?.generation !== undefined) cond.observedGeneration = cr.metadata.generation;
+  return [...rest, cond];
+}
+
 /** Computes the CR's status from the declared fields and this reconcile's issues (`scope.status`). */
 export function planStatus(scope: ReconcileScope): void {
   const box = scope.box;
@@ -128,6 +148,7 @@ export function planStatus(scope: ReconcileScope): void {
   const withGeneration = box.resource.subresources.includes('status');
   const ready = readyCondition(scope.cr, scope.issues, scope.now, withGeneration);
   const desired = desiredStatus(scope.cr, spec, fields, ready, scope.issues, withGeneration);
+  if (spec.conditions) desired.conditions = withWarnings(desired.conditions, scope.cr, scope.warnings, scope.now, withGeneration);
   for (const k of box.statusPruned) delete desired[k];
   scope.status = { desired, written: false };
 }
