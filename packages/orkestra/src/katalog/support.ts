@@ -57,7 +57,7 @@ const META = use('engine/resources/meta.ts');
 const common: Section = {
   ...each(['name', 'namespace', 'labels', 'annotations'], META),
   ...each(['reconcile', 'once', 'rotateAfter', 'when', 'or', 'anyOf'], APPLY),
-  forEach: later('one declaration for each item of a list'),
+  ...nested('forEach', use('engine/pipeline/for-each.ts'), ['field', 'as']),
   sleep: later(),
   forceConflict: later('per-resource apply conflicts (the runtime always forces)'),
 };
