@@ -126,6 +126,24 @@ onCreate:
     await h.stop();
   });
 
+  it('nothing is swept while a declaration fails, even one written (and applied) later: it may want the child', async () => {
+    const h = await harness(`onReconcile:
+  configMaps:
+    - name: "{{ .metadata.name }}-{{ .item }}"
+      forEach: {field: spec.databases}
+      data: {db: "{{ .item }}"}
+  deployments:
+    - name: "{{ .metadata.name }}"
+      image: '{{ required "spec.image" .spec.image }}'`, { databases: ['a', 'b'], image: 'nginx' });
+    assert.deepEqual(await h.reconcile(), ['apply configmaps/x-a', 'apply configmaps/x-b', 'apply deployments/x']);
+    await h.setSpec({ databases: ['a'] });
+    assert.deepEqual(await h.reconcile(), []);
+    assert.equal(errorsOf(h.cr())[0]?.reason, 'TemplateError');
+    await h.setSpec({ databases: ['a'], image: 'nginx' });
+    assert.deepEqual(await h.reconcile(), ['delete configmaps/x-b'], 'fixed: now the vanished item goes');
+    await h.stop();
+  });
+
   it('a Katalog edit that moves a declaration does not remove the children another one declares', async () => {
     const a = `- name: "{{ .metadata.name }}-a-{{ .item }}"
       forEach: {field: spec.items}

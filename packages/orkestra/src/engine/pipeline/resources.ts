@@ -57,7 +57,8 @@ export function planResources(scope: ReconcileScope): void {
   const sweeps: Sweep[] = [];
   for (const hook of [ob.onCreate, ob.onReconcile]) planHook(scope, hook, sweeps);
   // After every declaration is planned: a child another declaration still wants is never swept.
-  scope.intents.push(...planSweeps(scope, sweeps));
+  // A declaration that failed wants children nobody can list, so nothing is swept then.
+  if (scope.haltAt === undefined) scope.intents.push(...planSweeps(scope, sweeps));
 }
 
 function planHook(scope: ReconcileScope, hook: Hook, sweeps: Sweep[]): void {
