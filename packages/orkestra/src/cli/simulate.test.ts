@@ -115,3 +115,18 @@ spec:
   assert.match(good.stdout, /\+ create deployments default\/site/);
   assert.match(good.stdout, /Ready=True/);
 });
+
+test('examples/state-machine written with include: runs the very operations of the inline Katalog', async () => {
+  const run = async (katalog: string) => {
+    const r = await runSimulate({ katalog: example(katalog), cr: [example('state-machine/pipeline.yaml')], cycles: 6, output: 'json' });
+    assert.equal(r.exitCode, 0, r.stderr);
+    const [one] = JSON.parse(r.stdout.replace(/"\d{4}-\d\d-\d\dT[\d:.]+Z"/g, '"<time>"')) as { name: string; cycles: unknown[] }[];
+    return one!;
+  };
+  const inline = await run('state-machine/katalog.yaml');
+  const included = await run('state-machine/include/katalog.yaml');
+  assert.deepEqual(included.cycles, inline.cycles);
+  const jobs = (inline.cycles as { operations: { verb: string; resource: string; name: string }[] }[])
+    .flatMap((c) => c.operations).filter((o) => o.resource === 'jobs').map((o) => `${o.verb} ${o.name}`);
+  assert.deepEqual(jobs, ['create release-build', 'create release-test', 'create release-notify'], 'the three steps run (from steps.yaml in the included version)');
+});

@@ -16,6 +16,7 @@ export type IntentReason =
   | 'unchanged' // drift-corrected and matching: nothing to send
   | 'rotation-due' // `once` + `rotateAfter`, older than its period: re-created with fresh values
   | 'when-false' // its `when:` turned false: a drift-corrected child is removed
+  | 'item-removed' // its item left a drift-corrected forEach's list: the child is removed
   | 'finalizing'; // the CR is being deleted: its children go
 
 export interface ChildIntent {

@@ -3,6 +3,7 @@
 import type { ExternalCall, Hook, HookName, ProviderBlock, ProviderDeclaration, ResourceDecl, ResourceKind, ValueMap } from './model.ts';
 import { HOOK_CONTROL_KEYS, RESOURCE_KIND_ALIASES, RESOURCE_SCHEMAS } from './schema.ts';
 import { buildGate } from './conditions.ts';
+import { buildForEach } from './for-each.ts';
 import { asBool, asList, asObj, asStr, isObj, toStringMap, toValue, toValueMap } from './context.ts';
 import type { BuildContext, Raw } from './context.ts';
 import { closest, formatPath } from './diagnostics.ts';
@@ -12,7 +13,7 @@ const RESOURCE_KEYS = Object.keys(RESOURCE_SCHEMAS);
 const HOOK_KEYS = [...RESOURCE_KEYS, ...HOOK_CONTROL_KEYS, 'groups'];
 /** Provider names common enough that they are never taken for a typo of a kind key. */
 const WELL_KNOWN_PROVIDERS = new Set(['aws', 'gcp', 'google', 'azure', 'redis', 'postgres', 'mysql', 'mongo', 'mongodb', 'database', 'vault', 'kafka']);
-const RESOURCE_CONTROL_KEYS = ['when', 'or', 'anyOf', 'reconcile', 'once', 'rotateAfter'];
+const RESOURCE_CONTROL_KEYS = ['when', 'or', 'anyOf', 'reconcile', 'once', 'rotateAfter', 'forEach'];
 const POD_KINDS = new Set(['deployments', 'statefulSets', 'replicaSets', 'pods', 'jobs', 'cronJobs']);
 
 export function emptyHook(name: HookName): Hook {
@@ -111,6 +112,8 @@ function buildResource(kind: ResourceKind, item: Raw, path: Path, hook: HookName
   if (namespace !== undefined) decl.namespace = namespace;
   const rotateAfter = asStr(item.rotateAfter);
   if (rotateAfter !== undefined) decl.rotateAfter = rotateAfter;
+  const forEach = buildForEach(item, path, hook, ctx);
+  if (forEach !== undefined) decl.forEach = forEach;
   if (once && item.reconcile === true) ctx.warn([...path, 'once'], '`once: true` is ignored with `reconcile: true` (the resource is updated on every reconcile)', 'ignored-field', true);
   if (rotateAfter !== undefined && !once) ctx.warn([...path, 'rotateAfter'], '`rotateAfter` needs `once: true` to have an effect', 'ignored-field', true);
   if (kind === 'jobs' && item.reconcile === true) ctx.warn([...path, 'reconcile'], 'Jobs are always created once; `reconcile: true` is ignored', 'ignored-field', true);

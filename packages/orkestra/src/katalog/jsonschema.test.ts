@@ -25,6 +25,8 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'duplicate-crd-list.yaml': 'duplicate across list items',
   'duplicate-hook-eras.yaml': 'same concept in two eras\' spellings',
   'duplicate-provider.yaml': 'duplicate across list items',
+  'foreach-as-reserved.yaml': 'names the template data holds (loader rule)',
+  'foreach-on-delete.yaml': 'where a key sits (loader rule)',
   'missing-apitypes.yaml': 'apiTypes-or-crdFile rule',
   'missing-env-required-provider.yaml': 'environment',
   'mutation-default-and-override.yaml': 'exclusive keys (loader rule)',

@@ -1,5 +1,5 @@
 // Katalog file → validated, normalized model, or every problem at once. Pipeline per file:
-// YAML (with positions) → per document: kind check, schema (zod), builders (era mapping, semantic
+// YAML (with positions) → per document: kind check, `include:` expansion, schema (zod), builders (era mapping, semantic
 // checks), crdFile, provider auth ($ENV), template compilation → one Katalog.
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import type { TemplateCompiler } from './templates.ts';
 import { sortDiagnostics } from './diagnostics.ts';
 import { defaultTemplateCompiler } from './compiler.ts';
 import { refuseUnsupported } from './unsupported.ts';
+import { expandIncludes } from './include.ts';
 
 export interface LoadOptions {
   /** Environment for provider `auth` expansion; default `process.env`. */
@@ -71,6 +72,7 @@ export function loadKatalogText(text: string, file: string, options: LoadOptions
       diagnostics.push({ severity: 'error', ...p, path: 'kind', message: `${kind}: expected \`Katalog\`${extra}`, code: 'unsupported-kind' });
       continue;
     }
+    expandIncludes(js, katalogSchema, where, diagnostics);
     docs.push({ where, js });
   }
   if (docs.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {

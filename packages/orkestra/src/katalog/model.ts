@@ -170,8 +170,18 @@ export interface ResourceDecl {
   reconcile: boolean;
   once: boolean;
   rotateAfter?: string;
+  /** One child per item of a list (or map) of the CR data (reference §9); absent: one child. */
+  forEach?: ForEach;
   /** Field path, e.g. `spec.crds.website.operatorBox.onCreate.deployments[0]`. */
   path: string;
+  source: SourcePos;
+}
+
+export interface ForEach {
+  /** A dot path into the template data (`spec.databases`) or a template rendering a list or map. */
+  field: string;
+  /** Another name for `.item` in the declaration's templates and conditions. */
+  as?: string;
   source: SourcePos;
 }
 

@@ -360,7 +360,9 @@ const statusField = z.strictObject({
   clearOnFalse: bool.optional(),
   ...gate,
 });
-export const statusSchema = z.strictObject({ fields: z.array(statusField).optional(), conditions: z.union([bool, anyMap]).optional() });
+export const statusSchema = z.strictObject({
+  fields: z.array(statusField).optional(), conditions: z.union([bool, anyMap]).optional(), include: str.optional(),
+});
 export const crossSchema = z.strictObject({
   crd: str.optional(),
   labelSelector: strMap.optional(),

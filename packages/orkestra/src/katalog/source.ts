@@ -111,18 +111,52 @@ function duplicateKey(doc: Document.Parsed, offset: number, lineCounter: LineCou
   return message;
 }
 
-/** Positions inside one parsed document. */
+/**
+ * A part of the document that was written elsewhere (`include:`): paths under `from` are found at
+ * `path` of `where`, another file's document or this document before the expansion moved it.
+ */
+export interface Mount {
+  from: Path;
+  where: DocPositions;
+  path: Path;
+}
+
+/** Positions inside one parsed document (and, through its mounts, inside the files it includes). */
 export class DocPositions {
   readonly file: string;
   readonly doc: Document.Parsed;
   readonly text: string;
   readonly lineCounter: LineCounter;
+  private readonly mounts: Mount[] = [];
+  private unmounted?: DocPositions;
+  private readonly parsed: ParsedFile;
 
   constructor(parsed: ParsedFile, doc: Document.Parsed) {
+    this.parsed = parsed;
     this.file = parsed.file;
     this.doc = doc;
     this.text = parsed.text;
     this.lineCounter = parsed.lineCounter;
+  }
+
+  /** This document as written, without the mounts (where an expansion moved its own nodes from). */
+  get raw(): DocPositions {
+    this.unmounted ??= new DocPositions(this.parsed, this.doc);
+    return this.unmounted;
+  }
+
+  mount(m: Mount): void {
+    this.mounts.push(m);
+  }
+
+  /** The mount a path lies under (the deepest one), with the path inside it. */
+  private route(path: Path): { where: DocPositions; path: Path } | undefined {
+    let best: Mount | undefined;
+    for (const m of this.mounts) {
+      if (m.from.length > path.length || (best !== undefined && m.from.length <= best.from.length)) continue;
+      if (m.from.every((seg, i) => String(seg) === String(path[i]))) best = m;
+    }
+    return best === undefined ? undefined : { where: best.where, path: [...best.path, ...path.slice(best.from.length)] };
   }
 
   pos(offset: number): SourcePos {
@@ -132,6 +166,8 @@ export class DocPositions {
 
   /** The node at `path`, or the deepest existing ancestor (for a missing key: its parent map). */
   nodeAt(path: Path): { node: Node | undefined; exact: boolean } {
+    const r = this.route(path);
+    if (r !== undefined) return r.where.nodeAt(r.path);
     let node: unknown = this.doc.contents;
     for (let i = 0; i < path.length; i++) {
       const next = childNode(node, path[i]!);
@@ -143,6 +179,8 @@ export class DocPositions {
 
   /** Position of the value at `path` (map/seq: their first entry; missing: the parent). */
   at(path: Path): SourcePos {
+    const r = this.route(path);
+    if (r !== undefined) return r.where.at(r.path);
     const { node } = this.nodeAt(path);
     const start = node?.range?.[0];
     return start === undefined ? this.pos(0) : this.pos(start);
@@ -150,6 +188,8 @@ export class DocPositions {
 
   /** Position of the *key* of the last path segment (for unknown keys). */
   keyAt(path: Path): SourcePos {
+    const r = this.route(path);
+    if (r !== undefined) return r.where.keyAt(r.path);
     const parent = this.nodeAt(path.slice(0, -1));
     const last = path[path.length - 1];
     if (parent.exact && isMap(parent.node)) {
@@ -162,6 +202,8 @@ export class DocPositions {
 
   /** The scalar node at `path`, if the value there is a scalar. */
   scalarAt(path: Path): Scalar | undefined {
+    const r = this.route(path);
+    if (r !== undefined) return r.where.scalarAt(r.path);
     const { node, exact } = this.nodeAt(path);
     return exact && isScalar(node) ? node : undefined;
   }
@@ -172,6 +214,8 @@ export class DocPositions {
    * scalars, the scalar's start otherwise.
    */
   templatePos(path: Path, offset: number, tLine: number, tColumn: number): SourcePos {
+    const r = this.route(path);
+    if (r !== undefined) return r.where.templatePos(r.path, offset, tLine, tColumn);
     const scalar = this.scalarAt(path);
     if (scalar?.range === undefined || scalar.range === null) return this.at(path);
     const [start, end] = scalar.range;

@@ -82,14 +82,14 @@ test('refusals follow the key into every era spelling and nested block', () => {
           hooks: {}
           onCreate:
             deployments:
-              - {image: nginx, forEach: {field: spec.items}, autoscale: {max: 3}, probes: {liveness: {profile: web}}}
+              - {image: nginx, sleep: 5s, autoscale: {max: 3}, probes: {liveness: {profile: web}}}
             external: [{name: x, url: "http://x"}]
         observe: {watch: []}
         autoscale: {do: {workers: 3}}
 `));
   assert.deepEqual(got.map((l) => / not supported yet: (\S+)/.exec(l)![1]), [
     'spec.crds.web.operatorBox.reconcile.hooks',
-    'spec.crds.web.operatorBox.reconcile.onCreate.deployments[0].forEach',
+    'spec.crds.web.operatorBox.reconcile.onCreate.deployments[0].sleep',
     'spec.crds.web.operatorBox.reconcile.onCreate.deployments[0].autoscale',
     'spec.crds.web.operatorBox.reconcile.onCreate.deployments[0].probes.liveness.profile',
     'spec.crds.web.operatorBox.reconcile.onCreate.external',

@@ -58,7 +58,7 @@ const META = use('engine/resources/meta.ts');
 const common: Section = {
   ...each(['name', 'namespace', 'labels', 'annotations'], META),
   ...each(['reconcile', 'once', 'rotateAfter', 'when', 'or', 'anyOf'], APPLY),
-  forEach: later('one declaration for each item of a list'),
+  ...nested('forEach', use('engine/pipeline/for-each.ts'), ['field', 'as']),
   sleep: later(),
   forceConflict: later('per-resource apply conflicts (the runtime always forces)'),
 };
@@ -196,7 +196,8 @@ const boxConfig: Section = {
 };
 const reconcile: Section = {
   ...boxConfig,
-  ...each(['requeue', 'profile', 'remote', 'include'], later()),
+  ...each(['requeue', 'profile', 'remote'], later()),
+  include: use('katalog/include.ts (expanded at load)'),
   hooks: later('Go hooks (typed mode)'), constructor: later('Go constructors (typed mode)'), imports: later('motifs / imports'),
 };
 const CROSS = use('engine/pipeline/cross.ts');
@@ -218,6 +219,7 @@ const operatorBox: Section = {
 };
 const status: Section = {
   fields: use('engine/pipeline/status.ts'),
+  include: use('katalog/include.ts (expanded at load)'),
   ...each(['fields[].path', 'fields[].value', 'fields[].type', 'fields[].clearOnFalse', 'fields[].when', 'fields[].or', 'fields[].anyOf'], use('engine/pipeline/status.ts')),
   conditions: use('engine/pipeline/status.ts (Ready condition on/off)', {
     accepts: { test: (v) => typeof v === 'boolean', refused: 'a `conditions:` map (only true/false)' },

@@ -6,6 +6,7 @@ import { issuesOf } from '../errors.ts';
 import { readChildren, type ReconcileScope } from '../scope.ts';
 import { buildData } from './data.ts';
 import { readCross } from './cross.ts';
+import { forEachItems } from './for-each.ts';
 
 export function gatherInputs(scope: ReconcileScope): void {
   const r = scope.renderer;
@@ -28,7 +29,9 @@ function workloadNames(scope: ReconcileScope): string[] {
     for (const d of hook.resources) {
       if (d.kind !== 'deployments' && d.kind !== 'statefulSets' && d.kind !== 'replicaSets') continue;
       try {
-        names.push(d.name !== undefined ? scope.renderer.string(d.name, `${d.path}.name`) : `${scope.build.crName}${resourceBuilder(d.kind)?.defaultNameSuffix ?? ''}`);
+        const name = (data: Record<string, unknown>) => (d.name !== undefined ? scope.renderer.string(d.name, `${d.path}.name`, data) : `${scope.build.crName}${resourceBuilder(d.kind)?.defaultNameSuffix ?? ''}`);
+        if (d.forEach) names.push(...forEachItems(scope, d).map((it) => name(it.data)));
+        else names.push(name(scope.renderer.data));
       } catch {
         // The declaration's own planning reports the render error.
       }

@@ -1,7 +1,7 @@
 // Stage "resources": for each lifecycle hook, render each declaration, gate it with `when:`,
 // build the manifest and compare it with the cached child. The result is one intent per
-// declaration — a copy (`fromSecret`, `fromConfigMap`) one per target namespace (`copies.ts`);
-// nothing is written here (the executor does that).
+// declaration — a copy (`fromSecret`, `fromConfigMap`) one per target namespace (`copies.ts`),
+// a `forEach` one per item (`for-each.ts`); nothing is written here (the executor does that).
 //   onCreate            ensure it exists (left alone once it does)
 //   onReconcile /
 //   reconcile: true     make it match on every cycle (drift correction); removed when its
@@ -9,6 +9,8 @@
 //   once (Secrets)      create once; re-created with fresh values after `rotateAfter`
 //   jobs                always create-once (a Job is terminal)
 //   copies              always drift-corrected: they follow their source
+//   forEach             per item as above; drift-corrected ones also remove the children of
+//                       items that left the list
 // A declaration that cannot be planned stops the writes of its kind and of every later kind
 // (the reference's fixed kind order: a Deployment is not created without the Secret it reads).
 import { evaluateConditions } from '../../conditions/evaluate.ts';
@@ -22,6 +24,7 @@ import { DeclarationError, issuesOf } from '../errors.ts';
 import type { ChildIntent } from '../intents.ts';
 import { copyKindOf } from '../copies.ts';
 import { planCopies } from './copies.ts';
+import { ANNOTATION_DECLARATION, planForEach, planSweeps, type Sweep } from './for-each.ts';
 import type { BoxContext } from '../box-context.ts';
 import type { ReconcileScope } from '../scope.ts';
 
@@ -51,10 +54,14 @@ export function childKindFor(box: BoxContext, d: ResourceDecl, m: Pick<Manifest,
 /** Plans onCreate and onReconcile. Problems go to `scope.issues`; `scope.haltAt` marks the first. */
 export function planResources(scope: ReconcileScope): void {
   const ob = scope.box.entry.operatorBox;
-  for (const hook of [ob.onCreate, ob.onReconcile]) planHook(scope, hook);
+  const sweeps: Sweep[] = [];
+  for (const hook of [ob.onCreate, ob.onReconcile]) planHook(scope, hook, sweeps);
+  // After every declaration is planned: a child another declaration still wants is never swept.
+  // A declaration that failed wants children nobody can list, so nothing is swept then.
+  if (scope.haltAt === undefined) scope.intents.push(...planSweeps(scope, sweeps));
 }
 
-function planHook(scope: ReconcileScope, hook: Hook): void {
+function planHook(scope: ReconcileScope, hook: Hook, sweeps: Sweep[]): void {
   if (hook.resources.length === 0) return;
   const r = scope.renderer;
   let gate;
@@ -69,8 +76,11 @@ function planHook(scope: ReconcileScope, hook: Hook): void {
     const at = position(hook.name, kindOrder(d.kind));
     try {
       const copy = copyKindOf(d);
-      const planned = copy ? planCopies(scope, hook.name, d, copy) : [planDeclaration(scope, hook.name, d)];
+      const planned = copy ? planCopies(scope, hook.name, d, copy)
+        : d.forEach ? planForEach(scope, d, (r) => planDeclaration(scope, hook.name, d, r))
+        : [planDeclaration(scope, hook.name, d)];
       for (const intent of planned) if (intent) scope.intents.push(intent);
+      if (d.forEach && modeOf(hook.name, d) === 'apply') sweeps.push({ d, hook: hook.name });
     } catch (err) {
       fail(scope, at, err);
     }
@@ -91,12 +101,13 @@ export function buildDeclaration(scope: ReconcileScope, d: ResourceDecl, rendere
   return asStored(built.manifest);
 }
 
-function planDeclaration(scope: ReconcileScope, hook: HookName, d: ResourceDecl): ChildIntent | undefined {
+/** One intent for one declaration (or one forEach item, rendered by `r`). */
+function planDeclaration(scope: ReconcileScope, hook: HookName, d: ResourceDecl, r: Renderer = scope.renderer): ChildIntent | undefined {
   const box = scope.box;
-  const r = scope.renderer;
   const mode = modeOf(hook, d);
   const gate = evaluateConditions(d.when, d.or, r.data, r.conditionRender);
-  const desired = buildDeclaration(scope, d);
+  const desired = buildDeclaration(scope, d, r);
+  if (d.forEach) mark(desired, d);
   const child = childKindFor(box, d, desired);
   const live = child ? cachedChild(child, desired.metadata.name, desired.metadata.namespace) : undefined;
   const base = { source: d.path, hook, order: kindOrder(d.kind), child };
@@ -117,7 +128,8 @@ function planDeclaration(scope: ReconcileScope, hook: HookName, d: ResourceDecl)
     const due = rotateMs !== undefined && (Number.isNaN(generatedAt) || scope.now.getTime() - generatedAt >= rotateMs);
     if (!due) return { ...base, verb: 'keep', reason: 'exists', live };
     // A rotation must produce new random values: seed with the rotation time.
-    const fresh = buildDeclaration(scope, d, new Renderer(r.data, { seed: `${scope.cr.metadata?.uid}:${iso(scope.now)}`, context: box.describe(scope.cr) }));
+    const fresh = buildDeclaration(scope, d, new Renderer(r.data, { seed: `${scope.cr.metadata?.uid}:${iso(scope.now)}${d.forEach ? `:${String(r.data.index)}` : ''}`, context: box.describe(scope.cr) }));
+    if (d.forEach) mark(fresh, d);
     stamp(fresh, scope.now);
     return { ...base, verb: 'rotate', reason: 'rotation-due', desired: fresh, live };
   }
@@ -128,6 +140,11 @@ function planDeclaration(scope: ReconcileScope, hook: HookName, d: ResourceDecl)
 
 function iso(d: Date): string {
   return d.toISOString();
+}
+
+/** Ties a forEach child to its declaration, so the children of vanished items can be found. */
+function mark(m: Manifest, d: ResourceDecl): void {
+  m.metadata.annotations = { ...m.metadata.annotations, [ANNOTATION_DECLARATION]: d.path };
 }
 
 function stamp(m: Manifest, now: Date): void {
