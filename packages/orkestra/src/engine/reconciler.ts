@@ -3,7 +3,7 @@
 // already matches, so a converged CR costs no request at all.
 //
 //   finalizer → normalize → mutate ⇄ validate (mutation.mutateFirst) → inputs (children, cross)
-//             → copy caches → resources (onCreate, onReconcile) → execute
+//             → copy caches → tls material (missing or due only) → resources (onCreate, onReconcile) → execute
 //             → status (+ Ready, ValidationWarning, errors) → write status → events
 //   A `deny` rule, or a rule that cannot be applied, plans no child at all: status and events only.
 //   deletion:   (no rules: a CR is always deletable) inputs → copy caches → deletion (onDelete Jobs, then every child) → execute
@@ -15,6 +15,7 @@ import { applyMutation, mutatesFirst } from './pipeline/mutate.ts';
 import { applyValidation } from './pipeline/validate.ts';
 import { gatherInputs } from './pipeline/inputs.ts';
 import { openCopyCaches } from './pipeline/copies.ts';
+import { prepareTls } from './pipeline/tls.ts';
 import { planResources } from './pipeline/resources.ts';
 import { planStatus } from './pipeline/status.ts';
 import { planDeletion } from './pipeline/deletion.ts';
@@ -121,6 +122,7 @@ export class Reconciler {
     }
     gatherInputs(scope);
     await openCopyCaches(scope);
+    if (scope.haltAt === undefined) await prepareTls(scope);
     if (scope.haltAt === undefined) planResources(scope);
     await perform(scope);
     if (scope.stale) return;

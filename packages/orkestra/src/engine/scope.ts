@@ -8,6 +8,7 @@ import { Renderer } from './render.ts';
 import type { ChildChange, ChildIntent } from './intents.ts';
 import type { ReconcileIssue } from './errors.ts';
 import type { BoxContext } from './box-context.ts';
+import type { ServerBundle } from '../certs/bundle.ts';
 
 export interface ReconcileScope {
   readonly box: BoxContext;
@@ -33,6 +34,11 @@ export interface ReconcileScope {
   /** Objects this reconcile wrote or found: fresher than the cache until the watch catches up. */
   readonly observed: { kind: ChildKind; object: KubeObject }[];
   readonly issues: ReconcileIssue[];
+  /**
+   * New certificate material for `tls` Secrets (`pipeline/tls.ts`), by declaration path: only for
+   * the ones missing or due. Keys: never logged, never in status or events.
+   */
+  readonly tls: Map<string, ServerBundle | Error>;
   /** Position (`pipeline/resources.ts` position()) of the first declaration that could not be planned: nothing from there on is written. */
   haltAt?: number;
   /** The status this reconcile computed (after the status stage), and whether it was sent. */
@@ -60,7 +66,7 @@ export function openScope(box: BoxContext, key: string, cr: KubeObject, signal: 
   const renderer = new Renderer({}, { seed: cr.metadata?.uid ?? box.describe(cr), context: box.describe(cr) });
   return {
     box, key, cr, now: new Date(box.clock.now()), signal, owner: ownerLabels(box.crdName, cr), build, renderer,
-    intents: [], changes: [], observed: [], issues: [], warnings: [],
+    intents: [], changes: [], observed: [], issues: [], warnings: [], tls: new Map(),
   };
 }
 

@@ -112,12 +112,30 @@ function buildResource(kind: ResourceKind, item: Raw, path: Path, hook: HookName
   if (namespace !== undefined) decl.namespace = namespace;
   const rotateAfter = asStr(item.rotateAfter);
   if (rotateAfter !== undefined) decl.rotateAfter = rotateAfter;
-  const forEach = buildForEach(item, path, hook, ctx);
+  const tls = kind === 'secrets' && item.tls !== undefined && item.tls !== null;
+  if (tls) checkTls(item, path, ctx);
+  const forEach = tls ? undefined : buildForEach(item, path, hook, ctx);
   if (forEach !== undefined) decl.forEach = forEach;
   if (once && item.reconcile === true) ctx.warn([...path, 'once'], '`once: true` is ignored with `reconcile: true` (the resource is updated on every reconcile)', 'ignored-field', true);
-  if (rotateAfter !== undefined && !once) ctx.warn([...path, 'rotateAfter'], '`rotateAfter` needs `once: true` to have an effect', 'ignored-field', true);
+  if (rotateAfter !== undefined && !once && !tls) ctx.warn([...path, 'rotateAfter'], '`rotateAfter` needs `once: true` to have an effect', 'ignored-field', true);
   if (kind === 'jobs' && item.reconcile === true) ctx.warn([...path, 'reconcile'], 'Jobs are always created once; `reconcile: true` is ignored', 'ignored-field', true);
   return decl;
+}
+
+/**
+ * A `tls` Secret (reference §10.5) generates its data, one certificate per declaration; the keys
+ * that would give it data from elsewhere, or several objects, contradict it.
+ */
+function checkTls(item: Raw, path: Path, ctx: BuildContext): void {
+  for (const k of ['data', 'stringData', 'encodedData']) {
+    if (item[k] !== undefined) ctx.error([...path, k], `a tls Secret generates its data (tls.crt, tls.key, ca.crt); remove \`${k}\``, 'invalid-value', true);
+  }
+  for (const k of ['fromSecret', 'fromNamespace', 'toNamespaces']) {
+    if (item[k] !== undefined) ctx.error([...path, k], `a tls Secret generates its certificate; it cannot also be a copy (\`${k}\`): declare the copy separately`, 'invalid-value', true);
+  }
+  if (item.forEach !== undefined) {
+    ctx.error([...path, 'forEach'], 'not supported yet: forEach on a tls Secret (declare one Secret per certificate, or list the names in tls.dnsNames)', 'unsupported', true);
+  }
 }
 
 /** Map form `NAME: {value|secretKeyRef|configMapKeyRef}` and list form → the list form. */

@@ -109,7 +109,7 @@ const RESOURCES: Record<ResourceKey, Section> = {
   namespaces: kind('namespaces', []),
   secrets: kind('secrets', ['type', 'data', 'stringData', 'encodedData', 'immutable'], {
     ...each(['fromSecret', 'fromNamespace', 'toNamespaces'], COPY),
-    tls: later('generated TLS certificates are not built yet'),
+    ...nested('tls', use('engine/pipeline/tls.ts (certs/bundle.ts)'), ['commonName', 'dnsNames', 'validFor']),
   }),
   configMaps: kind('configMaps', ['data', 'binaryData', 'immutable'], each(['fromConfigMap', 'fromNamespace', 'toNamespaces'], COPY)),
   networkPolicies: kind('networkPolicies', ['profile', 'podSelector', 'policyTypes', 'ingress', 'egress']),

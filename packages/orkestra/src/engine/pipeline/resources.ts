@@ -7,6 +7,7 @@
 //   reconcile: true     make it match on every cycle (drift correction); removed when its
 //                       `when:` turns false (conditional provisioning)
 //   once (Secrets)      create once; re-created with fresh values after `rotateAfter`
+//   tls (Secrets)       generated once, renewed when due, whatever the hook (`tls.ts`)
 //   jobs                always create-once (a Job is terminal)
 //   copies              always drift-corrected: they follow their source
 //   forEach             per item as above; drift-corrected ones also remove the children of
@@ -24,6 +25,7 @@ import { DeclarationError, issuesOf } from '../errors.ts';
 import type { ChildIntent } from '../intents.ts';
 import { copyKindOf } from '../copies.ts';
 import { planCopies } from './copies.ts';
+import { isTlsSecret, planTls } from './tls.ts';
 import { ANNOTATION_DECLARATION, planForEach, planSweeps, type Sweep } from './for-each.ts';
 import type { BoxContext } from '../box-context.ts';
 import type { ReconcileScope } from '../scope.ts';
@@ -77,6 +79,7 @@ function planHook(scope: ReconcileScope, hook: Hook, sweeps: Sweep[]): void {
     try {
       const copy = copyKindOf(d);
       const planned = copy ? planCopies(scope, hook.name, d, copy)
+        : isTlsSecret(d) ? [planTls(scope, hook.name, d)]
         : d.forEach ? planForEach(scope, d, (r) => planDeclaration(scope, hook.name, d, r))
         : [planDeclaration(scope, hook.name, d)];
       for (const intent of planned) if (intent) scope.intents.push(intent);

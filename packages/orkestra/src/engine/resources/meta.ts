@@ -19,6 +19,8 @@ export interface KindDefinition {
   plural: string;
   namespaced: boolean;
   defaultNameSuffix: string;
+  /** A default name that depends on the declaration (`tls` Secrets); else `<cr-name><suffix>`. */
+  defaultName?(f: Fields): string | undefined;
   nameRule?: 'subdomain' | 'label1035' | 'label1123';
   /** Hide values in error messages (Secrets). */
   secret?: boolean;
@@ -32,9 +34,9 @@ export function apiVersionOf(gvk: GroupVersionKind): string {
 
 /** Resolves name/namespace/labels/annotations; shared with the `custom` kind. */
 export function buildMeta(
-  f: Fields, ctx: BuildContext, o: { namespaced: boolean; defaultNameSuffix: string; nameRule?: KindDefinition['nameRule']; name?: string },
+  f: Fields, ctx: BuildContext, o: Pick<KindDefinition, 'namespaced' | 'defaultNameSuffix' | 'defaultName' | 'nameRule'> & { name?: string },
 ): { meta: ObjectMeta; metadata: Manifest['metadata'] } {
-  const name = o.name ?? f.string('name') ?? `${ctx.crName}${o.defaultNameSuffix}`;
+  const name = o.name ?? f.string('name') ?? o.defaultName?.(f) ?? `${ctx.crName}${o.defaultNameSuffix}`;
   const problem = nameProblem(name, o.nameRule ?? 'subdomain');
   if (problem) f.error('name', problem);
   const namespace = o.namespaced ? (f.string('namespace') ?? ctx.namespace) : undefined;
