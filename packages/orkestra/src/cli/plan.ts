@@ -8,10 +8,8 @@ import { stringify } from 'yaml';
 import { formatDiagnostic } from '../katalog/diagnostics.ts';
 import type { CrdEntry, Katalog } from '../katalog/model.ts';
 import { findDifferences, KubeClient, TerminatingNamespaces, type Difference, type KubeObject } from '../kube/index.ts';
-import { DryRun, type CrResult } from '../engine/dry-run.ts';
-import { KubeCluster } from '../engine/cluster/kube-cluster.ts';
-import { RecordingApi, RecordingEvents, type RecordedWrite } from '../engine/cluster/recording.ts';
-import { ApiWriter } from '../engine/cluster/writer.ts';
+import type { CrResult } from '../engine/dry-run.ts';
+import type { RecordedWrite } from '../engine/cluster/recording.ts';
 import { intentTarget, type ChildIntent } from '../engine/intents.ts';
 import type { Cluster } from '../engine/ports.ts';
 import { createLogger } from '../log.ts';
@@ -128,6 +126,10 @@ export async function runPlan(opts: PlanOptions): Promise<PlanReport> {
     if (problems.length > 0) throw new Error(problems.join('\n'));
   }
 
+  // The engine loads only when a plan runs (not with every `ork` command).
+  const [{ DryRun }, { KubeCluster }, { RecordingApi, RecordingEvents }, { ApiWriter }] = await Promise.all([
+    import('../engine/dry-run.ts'), import('../engine/cluster/kube-cluster.ts'), import('../engine/cluster/recording.ts'), import('../engine/cluster/writer.ts'),
+  ]);
   const client = opts.client ?? KubeClient.fromKubeConfig({ path: opts.kubeconfig, context: opts.context });
   const manager = opts.fieldManager ?? 'orkestra';
   const kube = new KubeCluster(client, { fieldManager: manager, identity: 'ork-plan', terminating: new TerminatingNamespaces() });

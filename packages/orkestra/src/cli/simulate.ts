@@ -8,11 +8,12 @@ import { formatDiagnostic } from '../katalog/diagnostics.ts';
 import type { Katalog } from '../katalog/model.ts';
 import type { Expectations } from '../katalog/simulate-file.ts';
 import type { KubeObject } from '../kube/index.ts';
-import { Simulation, type Cycle } from '../engine/simulator.ts';
-import { checkExpectations, labelled } from '../engine/expectations.ts';
-import { RESOURCE_BUILDERS } from '../engine/resources/index.ts';
+// The engine, the memory cluster and the plan module load only when `ork simulate` runs: every
+// other command (`ork run` above all) would carry them in memory for nothing.
+import type { Cycle } from '../engine/simulator.ts';
+import type { LabelledOp } from '../engine/expectations.ts';
 import { createLogger } from '../log.ts';
-import { crdOf, type CommandOutcome } from './plan.ts';
+import type { CommandOutcome } from './plan.ts';
 
 export interface SimulateOptions {
   katalog?: string;
@@ -53,7 +54,19 @@ async function katalogOf(file: string): Promise<Katalog> {
   return loaded.katalog;
 }
 
+/** Filled by `loadEngine()` before any result is formatted. */
+let labelled: (cr: Cycle['crs'][number]) => LabelledOp[];
+
+async function loadEngine() {
+  const [{ Simulation }, expectations, { RESOURCE_BUILDERS }, { crdOf }] = await Promise.all([
+    import('../engine/simulator.ts'), import('../engine/expectations.ts'), import('../engine/resources/index.ts'), import('./plan.ts'),
+  ]);
+  labelled = expectations.labelled;
+  return { Simulation, checkExpectations: expectations.checkExpectations, RESOURCE_BUILDERS, crdOf };
+}
+
 async function simulateCase(name: string, katalogFile: string, crFiles: string[], crdFiles: string[], objectFiles: string[], cycles: number, expect: Expectations | undefined): Promise<CaseResult> {
+  const { Simulation, checkExpectations, RESOURCE_BUILDERS, crdOf } = await loadEngine();
   const katalog = await katalogOf(katalogFile);
   const crs = await objectsOf(crFiles);
   const { readObjectsFile } = await import('../katalog/objects.ts');
