@@ -96,6 +96,9 @@ export class OperatorBox {
    * the CRD is not served; the Runtime retries in the background.
    */
   async prepare(): Promise<void> {
+    // Prepared once: a retry after a sync timeout only waits again. Preparing anew would add a
+    // second handler to the shared CR view (every event queued twice) and a second Reconciler.
+    if (this.crInformer) return;
     const d = this.deps;
     const ob = this.entry.operatorBox;
     const resyncMs = (ob.resync && parseDuration(ob.resync)) || DEFAULT_RESYNC_MS;

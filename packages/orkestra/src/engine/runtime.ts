@@ -14,6 +14,9 @@ import type { Log } from './box-context.ts';
 import type { ReconcilerOptions } from './reconciler.ts';
 import { systemClock, type CacheView, type Clock, type Cluster } from './ports.ts';
 
+/** The longest wait between two attempts to start a box whose CRD is not served. */
+const MAX_RETRY_MS = 30_000;
+
 export interface RuntimeOptions {
   /** The cluster to run on; default: the API server `client` talks to. */
   cluster?: Cluster;
@@ -114,7 +117,11 @@ export class Runtime {
     await this.cluster.stop();
   }
 
-  private async prepare(box: OperatorBox, syncTimeoutMs: number): Promise<void> {
+  /**
+   * Prepares a box; while its CRD is not served, tries again with a growing delay (retryMs,
+   * doubling, capped at 30 s like a watch whose CRD went away), one log line per attempt.
+   */
+  private async prepare(box: OperatorBox, syncTimeoutMs: number, attempt = 1): Promise<void> {
     try {
       await box.prepare();
       await box.waitForSync(syncTimeoutMs);
@@ -122,12 +129,14 @@ export class Runtime {
       if (this.workersOn) box.startWorkers();
     } catch (err) {
       box.setWaiting(err);
-      this.log.warn({ crd: box.entry.name, err: err instanceof Error ? err.message : String(err) }, 'operator waiting for its CRD');
       if (this.stopped) return;
+      const base = this.opts.retryMs ?? 5_000;
+      const delayMs = Math.min(base * 2 ** Math.min(attempt - 1, 10), Math.max(base, MAX_RETRY_MS));
+      this.log.warn({ crd: box.entry.name, err: err instanceof Error ? err.message : String(err), attempt, retryInMs: delayMs }, 'operator waiting for its CRD');
       const t = setTimeout(() => {
         this.retryTimers.delete(t);
-        void this.prepare(box, syncTimeoutMs);
-      }, this.opts.retryMs ?? 5_000);
+        void this.prepare(box, syncTimeoutMs, attempt + 1);
+      }, delayMs);
       t.unref();
       this.retryTimers.add(t);
     }
