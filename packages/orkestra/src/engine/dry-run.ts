@@ -15,6 +15,8 @@ export interface DryRunOptions {
   /** Only CRs of this namespace. */
   namespace?: string;
   syncTimeoutMs?: number;
+  /** Sees every reconcile's scope as it finishes (tests). */
+  observe?(scope: ReconcileScope): void;
 }
 
 export interface CrResult {
@@ -37,7 +39,7 @@ export class DryRun {
     this.opts = opts;
     this.runtime = new Runtime(katalog, {
       cluster, log: opts.log, clock: opts.clock, namespace: opts.namespace,
-      reconciler: { observe: (s) => { this.seen = s; } },
+      reconciler: { observe: (s) => { this.seen = s; opts.observe?.(s); } },
     });
   }
 

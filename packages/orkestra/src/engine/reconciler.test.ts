@@ -3,29 +3,12 @@
 // requests a real run would send.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadKatalogText } from '../katalog/loader.ts';
 import type { KubeObject } from '../kube/index.ts';
 import { MemoryCluster, type Operation } from './memory/memory-cluster.ts';
-import { DryRun } from './dry-run.ts';
 import { crdFromApiTypes } from './crds.ts';
+import { APP, app, appKatalog, manualClock, startApp } from './unit-cluster.test-helper.ts';
 import { FINALIZER } from './operator-box.ts';
 import type { Reconciler } from './reconciler.ts';
-
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-const APP = { apiVersion: 'demo.orkestra.io/v1alpha1', kind: 'App' };
-
-function katalog(operatorBox: string): string {
-  return `apiVersion: orkestra.orkspace.io/v1
-kind: Katalog
-metadata: {name: unit}
-spec:
-  crds:
-    app:
-      apiTypes: {group: demo.orkestra.io, version: v1alpha1, kind: App, plural: apps}
-      operatorBox:
-${operatorBox.replace(/^/gm, '        ')}
-`;
-}
 
 interface Harness {
   cluster: MemoryCluster;
@@ -37,14 +20,8 @@ interface Harness {
 }
 
 async function harness(operatorBox: string, crs: { name: string; spec: Record<string, unknown> }[]): Promise<Harness> {
-  const loaded = loadKatalogText(katalog(operatorBox), '/unit/katalog.yaml');
-  assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.map((e) => `${e.line}: ${e.message}`).join('\n'));
-  const clock = { t: Date.parse('2026-06-01T00:00:00Z'), now() { return this.t; } };
-  const cluster = new MemoryCluster({ clock });
-  cluster.load([crdFromApiTypes(loaded.katalog.crds[0]!), ...crs.map((c) => ({ ...APP, metadata: { name: c.name, namespace: 'default' }, spec: c.spec }))]);
-  const run = new DryRun(loaded.katalog, cluster, { log: quiet, clock });
-  await run.start();
-  const reconciler = run.runtime.boxes.get('app')!.reconciler!;
+  const clock = manualClock();
+  const { cluster, run, reconciler } = await startApp(operatorBox, crs.map((c) => app(c.name, 'default', c.spec)), { clock });
   return {
     cluster, clock, reconciler,
     async reconcile(name = crs[0]!.name) {
@@ -184,21 +161,18 @@ onDelete:
   });
 
   it('a CRD without the status subresource converges: no observedGeneration, no write on the next reconcile', async () => {
-    const loaded = loadKatalogText(katalog(`status:
+    const box = `status:
   fields:
     - {path: copies, value: "2", type: int}
 onCreate:
   configMaps:
     - name: "{{ .metadata.name }}-cfg"
-      data: {a: "1"}`), '/unit/katalog.yaml');
-    assert.ok(loaded.ok);
-    const crd = crdFromApiTypes(loaded.katalog.crds[0]!) as { spec: { versions: { subresources?: unknown }[] } };
+      data: {a: "1"}`;
+    const crd = crdFromApiTypes(appKatalog(box).crds[0]!) as { spec: { versions: { subresources?: unknown }[] } };
     for (const v of crd.spec.versions) delete v.subresources;
     const cluster = new MemoryCluster();
-    cluster.load([crd as KubeObject, { ...APP, metadata: { name: 'plain', namespace: 'default' }, spec: {} }]);
-    const run = new DryRun(loaded.katalog, cluster, { log: quiet });
-    await run.start();
-    const rec = run.runtime.boxes.get('app')!.reconciler!;
+    cluster.load([crd as KubeObject, app('plain', 'default', {})]);
+    const { run, reconciler: rec } = await startApp(box, [], { cluster });
     await rec.reconcile('default/plain');
     const cr = cluster.objects(APP)[0]!;
     assert.equal(cr.status?.copies, 2);

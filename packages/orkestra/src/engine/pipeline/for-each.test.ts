@@ -2,27 +2,12 @@
 // would send, per item, and the removal of a vanished item's child (and of nothing else).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadKatalogText } from '../../katalog/loader.ts';
 import type { KubeObject } from '../../kube/index.ts';
 import { MemoryCluster, type Operation } from '../memory/memory-cluster.ts';
-import { DryRun } from '../dry-run.ts';
-import { crdFromApiTypes } from '../crds.ts';
+import { APP, app, startApp } from '../unit-cluster.test-helper.ts';
 import { ANNOTATION_DECLARATION } from './for-each.ts';
 
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-const APP = { apiVersion: 'demo.orkestra.io/v1alpha1', kind: 'App' };
 const CM = { apiVersion: 'v1', kind: 'ConfigMap' };
-
-const katalog = (operatorBox: string) => `apiVersion: orkestra.orkspace.io/v1
-kind: Katalog
-metadata: {name: unit}
-spec:
-  crds:
-    app:
-      apiTypes: {group: demo.orkestra.io, version: v1alpha1, kind: App, plural: apps}
-      operatorBox:
-${operatorBox.replace(/^/gm, '        ')}
-`;
 
 interface Harness {
   cluster: MemoryCluster;
@@ -35,16 +20,7 @@ interface Harness {
 
 /** A fresh cluster with the CR `default/x`, or (`cluster` given) the one an earlier harness left. */
 async function harness(operatorBox: string, spec: Record<string, unknown>, cluster?: MemoryCluster): Promise<Harness> {
-  const loaded = loadKatalogText(katalog(operatorBox), '/unit/katalog.yaml');
-  assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.map((e) => `${e.line}:${e.column}: ${e.message}`).join('\n'));
-  if (cluster === undefined) {
-    cluster = new MemoryCluster();
-    cluster.load([crdFromApiTypes(loaded.katalog.crds[0]!), { ...APP, metadata: { name: 'x', namespace: 'default' }, spec }]);
-  }
-  const c = cluster;
-  const run = new DryRun(loaded.katalog, cluster, { log: quiet });
-  await run.start();
-  const reconciler = run.runtime.boxes.get('app')!.reconciler!;
+  const { cluster: c, run, reconciler } = await startApp(operatorBox, [app('x', 'default', spec)], { cluster });
   const brief = (ops: Operation[]) => ops.filter((o) => o.resource !== 'apps').map((o) => `${o.verb} ${o.resource}/${o.name}`).sort();
   return {
     cluster: c,

@@ -5,54 +5,22 @@ import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { loadKatalogText } from '../../katalog/loader.ts';
 import type { KubeObject } from '../../kube/index.ts';
-import { MemoryCluster, type Operation } from '../memory/memory-cluster.ts';
-import { DryRun } from '../dry-run.ts';
-import { crdFromApiTypes } from '../crds.ts';
+import type { Operation } from '../memory/memory-cluster.ts';
+import { APP, app, appKatalogText, manualClock, startApp } from '../unit-cluster.test-helper.ts';
 import type { ReconcileScope } from '../scope.ts';
 
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-const APP = { apiVersion: 'demo.orkestra.io/v1alpha1', kind: 'App' };
 const SECRET = { apiVersion: 'v1', kind: 'Secret' };
 const DAY = 86_400_000;
 
-function katalog(operatorBox: string): string {
-  return `apiVersion: orkestra.orkspace.io/v1
-kind: Katalog
-metadata: {name: unit}
-spec:
-  crds:
-    app:
-      apiTypes: {group: demo.orkestra.io, version: v1alpha1, kind: App, plural: apps}
-      operatorBox:
-${operatorBox.replace(/^/gm, '        ')}
-`;
-}
-
 async function harness(operatorBox: string) {
-  const loaded = loadKatalogText(katalog(operatorBox), '/unit/katalog.yaml');
-  assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.map((e) => `${e.line}: ${e.message}`).join('\n'));
-  const clock = { t: Date.parse('2026-06-01T00:00:00Z'), now() { return this.t; } };
-  const cluster = new MemoryCluster({ clock });
-  cluster.load([crdFromApiTypes(loaded.katalog.crds[0]!), { ...APP, metadata: { name: 'web', namespace: 'shop' }, spec: {} }]);
+  const clock = manualClock();
   const scopes: ReconcileScope[] = [];
-  const run = new DryRun(loaded.katalog, cluster, { log: quiet, clock });
-  await run.start();
-  const box = run.runtime.boxes.get('app')!;
-  // DryRun keeps the scopes it observes to itself; the test wraps the reconciler's observer (a
-  // private field at compile time only) to see what each reconcile generated.
-  const reconciler = box.reconciler!;
+  const { cluster, run, reconciler } = await startApp(operatorBox, [app('web', 'shop', {})], { clock, observe: (s) => scopes.push(s) });
   return {
     cluster, clock, scopes,
     async reconcile(): Promise<string[]> {
       cluster.takeOperations();
-      const original = (reconciler as unknown as { opts: { observe?(s: ReconcileScope): void } }).opts;
-      const before = original.observe;
-      original.observe = (s) => { scopes.push(s); before?.(s); };
-      try {
-        await reconciler.reconcile('shop/web');
-      } finally {
-        original.observe = before;
-      }
+      await reconciler.reconcile('shop/web');
       return brief(cluster.takeOperations()).filter((o) => !o.includes('apps/'));
     },
     secret: () => cluster.objects(SECRET)[0] as KubeObject & { type?: string; data?: Record<string, string> },
@@ -143,7 +111,7 @@ describe('tls Secrets', () => {
   });
 
   it('declaring data, a copy source or forEach with tls is refused at load, at the key', () => {
-    const r = loadKatalogText(katalog(`onCreate:
+    const r = loadKatalogText(appKatalogText(`onCreate:
   secrets:
     - tls: {commonName: a.svc}
       data: {x: y}
